@@ -1,0 +1,127 @@
+"""`pension-risk` command line (INTERFACE.md).
+
+Every command prints a clear one-line error and exits non-zero on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from pension_risk.errors import PensionRiskError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from exc
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pension-risk", description="淮南市社会保险基金管理风险排查")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write realistic synthetic batches with planted anomalies")
+    g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--truth", type=Path, default=None, help="default: OUT_truth beside OUT")
+    g.add_argument("--persons", type=_positive, default=3000)
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--as-of", type=_date, default=dt.date(2021, 6, 30))
+    g.add_argument("--batches", type=_positive, default=3)
+
+    r = sub.add_parser("run", help="ingest, validate, build and publish the warehouse")
+    r.add_argument("--landing", type=Path, required=True)
+    r.add_argument("--warehouse", type=Path, required=True)
+    r.add_argument("--cases", type=Path, default=None, help="case store (default: beside the warehouse)")
+
+    rp = sub.add_parser("report", help="write 附件1 and 附件2 as xlsx")
+    rp.add_argument("--warehouse", type=Path, required=True)
+    rp.add_argument("--out", type=Path, required=True)
+
+    c = sub.add_parser("cases", help="verification worklist (风险台账)")
+    csub = c.add_subparsers(dest="cases_command", required=True)
+    ce = csub.add_parser("export", help="write the worklist as xlsx")
+    ce.add_argument("--warehouse", type=Path, required=True)
+    ce.add_argument("--out", type=Path, required=True)
+    ce.add_argument("--agency", default=None)
+    ce.add_argument("--cases", type=Path, default=None, help="case store (default: beside the warehouse)")
+    ci = csub.add_parser("import", help="record the filled-in conclusions")
+    ci.add_argument("xlsx", type=Path)
+    ci.add_argument("--warehouse", type=Path, required=True)
+    ci.add_argument("--by", required=True)
+    ci.add_argument("--cases", type=Path, default=None, help="case store (default: beside the warehouse)")
+
+    d = sub.add_parser("demo", help="generate, run and report a demo data set")
+    d.add_argument("--persons", type=_positive, default=20000)
+    d.add_argument("--dir", type=Path, default=Path("demo"))
+    return p
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from pension_risk.generate import generate
+
+    generate(out=args.out, truth=args.truth, persons=args.persons, seed=args.seed,
+             as_of=args.as_of, batches=args.batches)
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pension_risk.pipeline import run_pipeline
+
+    result = run_pipeline(landing=args.landing, warehouse=args.warehouse, cases=args.cases)
+    return EXIT_PARTIAL if result.rejected else EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pension_risk.report import write_reports
+
+    for path in write_reports(warehouse=args.warehouse, out_dir=args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cases(args: argparse.Namespace) -> int:
+    from pension_risk.cases import cli as cases_cli
+
+    if args.cases_command == "export":
+        return cases_cli.export_command(warehouse=args.warehouse, out=args.out, agency=args.agency,
+                                        store=args.cases)
+    return cases_cli.import_command(xlsx=args.xlsx, warehouse=args.warehouse, by=args.by, store=args.cases)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from pension_risk.demo import run_demo
+
+    return run_demo(persons=args.persons, directory=args.dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    args = build_parser().parse_args(argv)
+    handlers = {"generate": _generate, "run": _run, "report": _report, "cases": _cases, "demo": _demo}
+    try:
+        return handlers[args.command](args)
+    except PensionRiskError as exc:
+        print(f"pension-risk {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"pension-risk {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
