@@ -1,0 +1,21 @@
+{#
+  Person-month total T(m): sum of amount of the person's paid payouts with
+  pay_month = m (pay_month >= screen_from, known persons and benefits).
+  Adjustments (调整补差, type 3) count with their sign.
+#}
+with paid_payouts as (
+    select * from {{ ref('int_payouts_screened') }}
+    where is_paid
+),
+
+final as (
+    select
+        person_id,
+        pay_month,
+        sum(amount) as month_total,
+        count(*) as payout_count
+    from paid_payouts
+    group by person_id, pay_month
+)
+
+select * from final
