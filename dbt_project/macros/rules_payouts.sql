@@ -97,3 +97,117 @@
 {% macro months_inclusive(start_month, end_month) -%}
     ({{ month_index(end_month) }} - {{ month_index(start_month) }} + 1)
 {%- endmacro %}
+
+{#
+  R02 / R03 (death suspension / termination followed by resumption or payment).
+  kind: 'suspension' (status 2, reason 1203) or 'termination' (status 4, reason 1401),
+  see int_benefits_death_changes. A change qualifies when a strictly later change of
+  the benefit to status 1 exists, or a paid payout of the benefit (of
+  trigger_payout_type when set) has pay_month <trigger_month_comparison> the change
+  month. Per benefit the earliest qualifying change sets the month; amount = paid
+  payouts of that benefit with pay_month > that month; one flag per person.
+#}
+{% macro flag_resumed_after_death_change(rule_code, kind, trigger_payout_type, trigger_month_comparison) -%}
+with death_changes as (
+    select * from {{ ref('int_benefits_death_changes') }}
+    where change_kind = '{{ kind }}'
+),
+
+paid_payouts as (
+    select * from {{ ref('int_payouts_screened') }}
+    where is_paid
+),
+
+persons as (
+    select * from {{ ref('int_persons_current') }}
+),
+
+payout_triggers as (
+    select
+        death_changes.change_id,
+        min(paid_payouts.payout_id) as trigger_payout_id,
+        count(*) as trigger_payout_count
+    from death_changes
+    inner join paid_payouts
+        on paid_payouts.benefit_id = death_changes.benefit_id
+        {%- if trigger_payout_type %}
+        and paid_payouts.payout_type = '{{ trigger_payout_type }}'
+        {%- endif %}
+        and paid_payouts.pay_month {{ trigger_month_comparison }} death_changes.change_month
+    group by death_changes.change_id
+),
+
+qualifying as (
+    select
+        death_changes.*,
+        payout_triggers.trigger_payout_id,
+        coalesce(payout_triggers.trigger_payout_count, 0) as trigger_payout_count,
+        row_number() over (
+            partition by death_changes.benefit_id
+            order by death_changes.operated_at, death_changes.change_id
+        ) as change_rank
+    from death_changes
+    left join payout_triggers on death_changes.change_id = payout_triggers.change_id
+    where death_changes.resume_change_id is not null
+       or payout_triggers.change_id is not null
+),
+
+flagged_benefits as (
+    select * from qualifying where change_rank = 1
+),
+
+payouts_after as (
+    select
+        flagged_benefits.benefit_id,
+        count(paid_payouts.payout_id) as payout_count,
+        coalesce(sum(paid_payouts.amount), 0) as amount_after
+    from flagged_benefits
+    left join paid_payouts
+        on paid_payouts.benefit_id = flagged_benefits.benefit_id
+        and paid_payouts.pay_month > flagged_benefits.change_month
+    group by flagged_benefits.benefit_id
+),
+
+per_person as (
+    select
+        flagged_benefits.person_id,
+        sum(payouts_after.amount_after) as amount_after,
+        {{ json_array_agg(
+            json_obj([
+                ('benefit_id', 'flagged_benefits.benefit_id'),
+                ('change_id', 'flagged_benefits.change_id'),
+                ('reason_code', 'flagged_benefits.reason_code'),
+                ('operated_at', 'cast(flagged_benefits.operated_at as ' ~ dbt.type_string() ~ ')'),
+                (kind ~ '_month', format_month('flagged_benefits.change_month')),
+                ('later_change_to_status_1', 'flagged_benefits.resume_change_id'),
+                ('later_change_at', 'cast(flagged_benefits.resumed_at as ' ~ dbt.type_string() ~ ')'),
+                ('triggering_paid_payouts', 'flagged_benefits.trigger_payout_count'),
+                ('paid_payouts_after_' ~ kind ~ '_month', 'payouts_after.payout_count'),
+                ('amount_paid_after_' ~ kind ~ '_month', to_yuan('payouts_after.amount_after'))
+            ]),
+            'flagged_benefits.benefit_id'
+        ) }} as benefits
+    from flagged_benefits
+    inner join payouts_after on flagged_benefits.benefit_id = payouts_after.benefit_id
+    group by flagged_benefits.person_id
+),
+
+final as (
+    select
+        '{{ rule_code }}' as rule_code,
+        'person_id' as subject_type,
+        per_person.person_id as subject_id,
+        per_person.person_id,
+        persons.county_code,
+        {{ to_yuan('per_person.amount_after') }} as amount,
+        {{ json_obj_nested([
+            ('person_id', 'per_person.person_id'),
+            ('name', 'persons.name'),
+            ('benefits', 'per_person.benefits', 'json')
+        ]) }} as evidence
+    from per_person
+    inner join persons on per_person.person_id = persons.person_id
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,91 @@
+-- Payout batches (发放批次, R09 and R14) over the screened payouts
+-- (int_payouts_screened: pay_month >= screen_from, known person and benefit;
+-- RULES.md: payouts of unknown persons or benefits take part in no rule) with a
+-- non-null batch_id. The earliest payout of a
+-- batch is the one with the smallest (paid_on, payout_id); the batch is attributed
+-- to its created_by and that user's county. Per batch: the unreviewed or
+-- self-reviewed payouts (R09) and the manual bank-file payouts (R14), whatever
+-- their pay_status.
+with
+
+payouts as (
+    select * from {{ ref('int_payouts_screened') }}
+),
+
+operator_counties as (
+    select * from {{ ref('int_operator_counties') }}
+),
+
+screened_payouts as (
+    select
+        payouts.payout_id,
+        payouts.payout_batch_id,
+        payouts.pay_month,
+        payouts.amount,
+        payouts.channel,
+        payouts.pay_status,
+        payouts.created_by,
+        payouts.reviewed_by,
+        payouts.paid_on,
+        (payouts.reviewed_by is null or payouts.reviewed_by = payouts.created_by) as is_unreviewed,
+        coalesce(payouts.channel = '2', false) as is_manual_bank_file,
+        row_number() over (
+            partition by payouts.payout_batch_id
+            order by payouts.paid_on nulls last, payouts.payout_id
+        ) as payout_order
+    from payouts
+    where payouts.payout_batch_id is not null
+),
+
+batch_totals as (
+    select
+        payout_batch_id,
+        min(pay_month) as first_pay_month,
+        max(pay_month) as last_pay_month,
+        count(*) as payout_count,
+        sum(amount) as batch_amount,
+        sum(case when is_unreviewed then 1 else 0 end) as unreviewed_payout_count,
+        sum(case when is_unreviewed then amount end) as unreviewed_amount,
+        sum(case when reviewed_by is null then 1 else 0 end) as no_reviewer_payout_count,
+        sum(case when reviewed_by = created_by then 1 else 0 end) as self_reviewed_payout_count,
+        sum(case when is_manual_bank_file then 1 else 0 end) as manual_payout_count,
+        sum(case when is_manual_bank_file then amount end) as manual_amount
+    from screened_payouts
+    group by payout_batch_id
+),
+
+earliest_payouts as (
+    select
+        payout_batch_id,
+        payout_id as earliest_payout_id,
+        created_by,
+        paid_on as earliest_paid_on
+    from screened_payouts
+    where payout_order = 1
+),
+
+final as (
+    select
+        batch_totals.payout_batch_id,
+        batch_totals.first_pay_month,
+        batch_totals.last_pay_month,
+        batch_totals.payout_count,
+        batch_totals.batch_amount,
+        batch_totals.unreviewed_payout_count,
+        cast(batch_totals.unreviewed_amount as decimal(18, 2)) as unreviewed_amount,
+        batch_totals.no_reviewer_payout_count,
+        batch_totals.self_reviewed_payout_count,
+        batch_totals.manual_payout_count,
+        cast(batch_totals.manual_amount as decimal(18, 2)) as manual_amount,
+        earliest_payouts.earliest_payout_id,
+        earliest_payouts.earliest_paid_on,
+        earliest_payouts.created_by,
+        operator_counties.county_code
+    from batch_totals
+    inner join earliest_payouts
+        on batch_totals.payout_batch_id = earliest_payouts.payout_batch_id
+    left join operator_counties
+        on earliest_payouts.created_by = operator_counties.user_id
+)
+
+select * from final

@@ -1,0 +1,31 @@
+{# 待遇状态变更: increment file — the latest row per key (a later batch's row is a correction). #}
+with staged as (
+    select * from {{ ref('stg_landing__status_changes') }}
+),
+
+ranked as (
+    select
+        staged.*,
+        row_number() over (partition by change_id order by _batch_id desc) as version_rank
+    from staged
+),
+
+final as (
+    select change_id,
+        benefit_id,
+        person_id,
+        from_status,
+        to_status,
+        reason_code,
+        operator_id,
+        reviewer_id,
+        operated_at,
+        op_batch_id,
+        _batch_id,
+        _file,
+        _row_number
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

@@ -1,0 +1,58 @@
+{# 用户权限 (user_roles.csv, snapshot): every delivered row (all ingested batch versions), typed,
+   with the reason it is rejected (null = staged). #}
+with source as (
+    select * from {{ source('landing', 'user_roles') }}
+),
+
+typed as (
+    select
+        {{ clean('user_id') }} as user_id,
+        {{ clean('role_code') }} as role_code,
+        {{ parse_date('granted_on') }} as granted_on,
+        {{ parse_date('revoked_on') }} as revoked_on,
+        user_id as raw_user_id,
+        role_code as raw_role_code,
+        granted_on as raw_granted_on,
+        revoked_on as raw_revoked_on,
+        concat_ws(',', coalesce(user_id, ''), coalesce(role_code, ''), coalesce(granted_on, ''), coalesce(revoked_on, '')) as raw_content,
+        row_number() over (
+            partition by _batch_id, _batch_version, {{ clean('user_id') }}, {{ clean('role_code') }}, {{ clean('granted_on') }}
+            order by _row_number
+        ) as key_occurrence,
+        _batch_id,
+        _batch_version,
+        _file,
+        _row_number
+    from source
+),
+checked as (
+    select
+        typed.*,
+        case
+            when user_id is null then 'user_id: missing key'
+            when role_code is null then 'role_code: missing key'
+            when granted_on is null then 'granted_on: missing key'
+            when key_occurrence > 1 then 'repeated key within the file (user_id+role_code+granted_on)'
+            when user_id is null then 'user_id: missing'
+            {{ check_code('raw_role_code', 'role_code', ['BEN_ENTRY', 'BEN_REVIEW', 'PAY', 'CERT', 'SYS_ADMIN', 'SEC_ADMIN', 'AUDIT_ADMIN', 'FIN_ACCOUNTANT', 'FIN_CASHIER', 'INSPECT'], required=true) }}
+            {{ check_value('raw_granted_on', 'granted_on', 'granted_on', required=true) }}
+            {{ check_value('raw_revoked_on', 'revoked_on', 'revoked_on', required=false) }}
+        end as _reject_reason
+    from typed
+),
+final as (
+    select
+        user_id,
+        role_code,
+        granted_on,
+        revoked_on,
+        raw_content,
+        _reject_reason,
+        _batch_id,
+        _batch_version,
+        _file,
+        _row_number
+    from checked
+)
+
+select * from final

@@ -1,0 +1,28 @@
+{# 发放账户 (bank_accounts.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__bank_accounts') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        account_no,
+        bank_code,
+        holder_name,
+        holder_id_number,
+        holder_nid,
+        holder_id_valid,
+        opened_on,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

@@ -1,0 +1,28 @@
+{# 待遇资格认证 (certifications.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__certifications') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        cert_id,
+        person_id,
+        certified_on,
+        method,
+        result,
+        operator_id,
+        reviewer_id,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

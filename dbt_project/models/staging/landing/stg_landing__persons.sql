@@ -1,0 +1,33 @@
+{# 参保人员 (persons.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__persons') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        person_id,
+        id_number,
+        nid,
+        id_valid,
+        name,
+        gender,
+        birth_date,
+        county_code,
+        town_code,
+        village_code,
+        phone,
+        enrolled_on,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

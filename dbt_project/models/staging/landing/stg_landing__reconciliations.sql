@@ -1,0 +1,29 @@
+{# 支出户银行对账 (reconciliations.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__reconciliations') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        recon_id,
+        county_code,
+        bank_account,
+        month,
+        book_balance,
+        bank_balance,
+        prepared_by,
+        reviewed_by,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

@@ -1,0 +1,31 @@
+{# 待遇状态变更 (status_changes.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__status_changes') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        change_id,
+        benefit_id,
+        person_id,
+        from_status,
+        to_status,
+        reason_code,
+        operator_id,
+        reviewer_id,
+        operated_at,
+        op_batch_id,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

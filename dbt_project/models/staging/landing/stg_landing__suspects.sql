@@ -1,0 +1,31 @@
+{# 部省下发疑点数据 (suspects.xlsx): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__suspects') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        suspect_id,
+        issuer,
+        issued_on,
+        suspect_type,
+        id_number,
+        nid,
+        id_valid,
+        name,
+        county_code,
+        description,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

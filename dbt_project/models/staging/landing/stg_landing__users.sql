@@ -1,0 +1,31 @@
+{# 经办系统用户 (users.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+with base as (
+    select * from {{ ref('base_landing__users') }}
+),
+
+usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+final as (
+    select
+        user_id,
+        name,
+        id_number,
+        nid,
+        id_valid,
+        org_county_code,
+        account_status,
+        created_on,
+        disabled_on,
+        login_method,
+        base._batch_id,
+        base._file,
+        base._row_number
+    from base
+    inner join usable
+        on base._batch_id = usable.batch_id and base._batch_version = usable.batch_version
+    where base._reject_reason is null
+)
+
+select * from final

@@ -1,0 +1,268 @@
+"""Load batches into the raw layer of the building warehouse (schema `raw`).
+
+One transaction per batch version: either all 16 files are loaded and the batch
+is recorded as accepted, or nothing of it is kept and the rejection is recorded
+(raw.batches / raw.batch_files, the source of marts.batch_audit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pension_risk.contract import FILES, FileSpec
+from pension_risk.errors import BatchRejected
+from pension_risk.ingest.discovery import BatchFolder, discover_batches
+from pension_risk.ingest.manifest import Manifest, read_manifest, verify_checksum, verify_file_set
+from pension_risk.ingest.reading import (
+    GB18030,
+    check_csv_header,
+    detect_encoding,
+    read_xlsx_rows,
+    transcode_to_utf8,
+)
+
+log = logging.getLogger(__name__)
+
+LINEAGE = ("_batch_id", "_batch_version", "_file", "_row_number")
+
+
+@dataclass
+class FileLoad:
+    name: str
+    manifest_rows: int | None
+    loaded_rows: int = 0
+    encoding: str | None = None
+    status: str = "accepted"
+    reason: str | None = None
+
+
+@dataclass
+class BatchResult:
+    batch_id: str
+    version: int
+    status: str  # accepted | rejected | skipped (already ingested) | rejected-before
+    reason: str | None = None
+    as_of: dt.date | None = None
+    files: list[FileLoad] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.loaded_rows for f in self.files)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    for spec in FILES:
+        cols = ", ".join(f'"{c}" varchar' for c in spec.columns)
+        con.execute(
+            f"create table if not exists raw.{spec.stem} ({cols}, _batch_id varchar, _batch_version integer, "
+            "_file varchar, _row_number integer)"
+        )
+    con.execute(
+        "create table if not exists raw.batches (batch_id varchar, batch_version integer, manifest_sha256 varchar, "
+        "as_of date, status varchar, reason varchar, ingested_at timestamp)"
+    )
+    con.execute(
+        "create table if not exists raw.batch_files (batch_id varchar, batch_version integer, file varchar, "
+        "status varchar, reason varchar, manifest_rows bigint, loaded_rows bigint, encoding varchar, "
+        "ingested_at timestamp)"
+    )
+    con.execute(
+        "create table if not exists raw.malformed_lines (_batch_id varchar, _batch_version integer, "
+        "_file varchar, _row_number integer, content varchar, reason varchar)"
+    )
+    con.execute(
+        "create table if not exists raw.case_records (case_id varchar, case_type varchar, flag_id varchar, "
+        "suspect_id varchar, conclusion varchar, problem_note varchar, recovered_amount decimal(18,2), "
+        "rectification_status varchar, rectification_measures varchar, verified_by varchar, verified_on date, "
+        "updated_at timestamp)"
+    )
+    con.execute(
+        "create table if not exists raw.checklist_answers (agency_code varchar, item_code varchar, "
+        "answer varchar, note varchar, rectification_status varchar, updated_by varchar, updated_at timestamp)"
+    )
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _load_csv(con, batch_id: str, version: int, folder: Path, spec: FileSpec, tmpdir: Path) -> FileLoad:
+    path = folder / spec.name
+    load = FileLoad(spec.name, None)
+    load.encoding = detect_encoding(batch_id, path)
+    check_csv_header(batch_id, path, load.encoding, spec)
+    read_path = path
+    if load.encoding == GB18030:
+        read_path = tmpdir / f"{batch_id}_{spec.name}"
+        transcode_to_utf8(path, read_path, GB18030)
+    columns = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in spec.columns) + "}"
+    stage = f"_load_{spec.stem}"
+    con.execute(f"drop table if exists {stage}")
+    con.execute("drop table if exists _rejects; drop table if exists _rejects_scan")
+    con.execute(
+        f"create temp table {stage} as select * from read_csv({_sql_str(str(read_path))}, header=true, "
+        f"columns={columns}, delim=',', quote='\"', escape='\"', strict_mode=true, ignore_errors=true, "
+        "store_rejects=true, rejects_table='_rejects', rejects_scan='_rejects_scan', auto_detect=false, "
+        "max_line_size=10000000)"
+    )
+    good = con.execute(f"select count(*) from {stage}").fetchall()[0][0]
+    rejects = con.execute(
+        "select line - 1 as row_number, any_value(trim(csv_line, chr(10) || chr(13))) as content, "
+        "string_agg(error_type || ': ' || error_message, '; ') as reason from _rejects group by line order by line"
+    ).fetchall()
+    total = good + len(rejects)
+    cols = ", ".join(f'"{c}"' for c in spec.columns)
+    lineage = f"{_sql_str(batch_id)}, {version}, {_sql_str(spec.name)}"
+    # insertion order is file order; temp-table rowids may start at an offset
+    base = f"(select coalesce(min(rowid), 0) from {stage})"
+    if not rejects:
+        con.execute(
+            f"insert into raw.{spec.stem} select {cols}, {lineage}, cast(rowid - {base} + 1 as integer) "
+            f"from {stage}"
+        )
+    else:
+        bad = ", ".join(str(r[0]) for r in rejects)
+        con.execute(
+            f"insert into raw.{spec.stem} "
+            f"with free as (select range + 1 as rn, row_number() over (order by range) - 1 as idx "
+            f"from range({total}) where range + 1 not in ({bad})) "
+            f"select {cols}, {lineage}, cast(free.rn as integer) from {stage} join free on {stage}.rowid - {base} = free.idx"
+        )
+        con.executemany(
+            "insert into raw.malformed_lines values (?, ?, ?, ?, ?, ?)",
+            [(batch_id, version, spec.name, r[0], r[1], r[2]) for r in rejects],
+        )
+    con.execute(f"drop table {stage}")
+    load.loaded_rows = total
+    return load
+
+
+def _load_xlsx(con, batch_id: str, version: int, folder: Path, spec: FileSpec) -> FileLoad:
+    rows = read_xlsx_rows(batch_id, folder / spec.name, spec)
+    load = FileLoad(spec.name, None, encoding="xlsx")
+    frame = pd.DataFrame([r[1:] for r in rows], columns=list(spec.columns), dtype="object")
+    frame["_batch_id"] = batch_id
+    frame["_batch_version"] = version
+    frame["_file"] = spec.name
+    frame["_row_number"] = [r[0] for r in rows]
+    con.register("_xlsx_frame", frame)
+    cols = ", ".join(f'cast("{c}" as varchar)' for c in spec.columns)
+    con.execute(
+        f"insert into raw.{spec.stem} select {cols}, cast(_batch_id as varchar), cast(_batch_version as integer), "
+        "cast(_file as varchar), cast(_row_number as integer) from _xlsx_frame"
+    )
+    con.unregister("_xlsx_frame")
+    load.loaded_rows = len(rows)
+    return load
+
+
+def _seen_versions(con, batch_id: str) -> list[tuple[int, str, str]]:
+    return con.execute(
+        "select batch_version, manifest_sha256, status from raw.batches where batch_id = ? order by batch_version",
+        [batch_id],
+    ).fetchall()
+
+
+def _record_rejection(con, batch_id: str, version: int, manifest: Manifest | None, sha: str | None,
+                      exc: BatchRejected, now: dt.datetime) -> None:
+    con.execute(
+        "insert into raw.batches values (?, ?, ?, ?, 'rejected', ?, ?)",
+        [batch_id, version, sha, manifest.as_of if manifest else None, str(exc), now],
+    )
+    names = [s.name for s in FILES]
+    if exc.file and exc.file not in names and exc.file != "manifest.json":
+        names.append(exc.file)
+    for name in names:
+        rows = manifest.files[name].rows if manifest and name in manifest.files else None
+        reason = exc.reason if name == exc.file else f"batch rejected: {exc.file or batch_id}: {exc.reason}"
+        con.execute(
+            "insert into raw.batch_files values (?, ?, ?, 'rejected', ?, ?, null, null, ?)",
+            [batch_id, version, name, reason, rows, now],
+        )
+
+
+def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path,
+                 progress: Callable[[str], None] = lambda _m: None) -> BatchResult:
+    """Ingest one batch folder (all or nothing)."""
+    batch_id = folder.batch_id
+    manifest: Manifest | None = None
+    seen = _seen_versions(con, batch_id)
+    try:
+        manifest = read_manifest(folder.path)
+    except BatchRejected as exc:
+        if any(status == "rejected" and sha is None for _v, sha, status in seen):
+            return BatchResult(batch_id, seen[-1][0], "rejected-before", str(exc))
+        version = (seen[-1][0] + 1) if seen else 1
+        _record_rejection(con, batch_id, version, None, None, exc, now)
+        return BatchResult(batch_id, version, "rejected", str(exc))
+    for version, sha, status in seen:
+        if sha == manifest.sha256:
+            kind = "skipped" if status in ("accepted", "superseded") else "rejected-before"
+            return BatchResult(batch_id, version, kind, None if kind == "skipped" else "rejected earlier",
+                               manifest.as_of)
+    version = (seen[-1][0] + 1) if seen else 1
+    result = BatchResult(batch_id, version, "accepted", as_of=manifest.as_of)
+    con.execute("begin transaction")
+    try:
+        verify_file_set(folder.path, manifest)
+        for spec in FILES:
+            progress(f"{batch_id} {spec.name}")
+            if spec.is_xlsx:
+                load = _load_xlsx(con, batch_id, version, folder.path, spec)
+            else:
+                load = _load_csv(con, batch_id, version, folder.path, spec, tmpdir)
+            load.manifest_rows = manifest.files[spec.name].rows
+            if load.loaded_rows != load.manifest_rows:
+                hint = " (truncated file?)" if load.loaded_rows < load.manifest_rows else ""
+                raise BatchRejected(
+                    batch_id, spec.name,
+                    f"row count mismatch: manifest says {load.manifest_rows}, file has {load.loaded_rows}{hint}",
+                )
+            verify_checksum(folder.path, manifest, spec.name)
+            result.files.append(load)
+    except BatchRejected as exc:
+        con.execute("rollback")
+        _record_rejection(con, batch_id, version, manifest, manifest.sha256, exc, now)
+        return BatchResult(batch_id, version, "rejected", str(exc), manifest.as_of)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    # a re-delivered batch supersedes its earlier accepted version
+    con.execute(
+        "update raw.batches set status = 'superseded' where batch_id = ? and status = 'accepted'", [batch_id]
+    )
+    con.execute(
+        "update raw.batch_files set status = 'superseded' where batch_id = ? and status = 'accepted'", [batch_id]
+    )
+    con.execute(
+        "insert into raw.batches values (?, ?, ?, ?, 'accepted', null, ?)",
+        [batch_id, version, manifest.sha256, manifest.as_of, now],
+    )
+    for load in result.files:
+        con.execute(
+            "insert into raw.batch_files values (?, ?, ?, 'accepted', null, ?, ?, ?, ?)",
+            [batch_id, version, load.name, load.manifest_rows, load.loaded_rows, load.encoding, now],
+        )
+    con.execute("commit")
+    return result
+
+
+def ingest_landing(con, landing: Path, now: dt.datetime | None = None,
+                   progress: Callable[[str], None] = lambda _m: None) -> list[BatchResult]:
+    """Ingest every batch of the landing directory not ingested before, in name order."""
+    ensure_raw_schema(con)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pension-risk-ingest-") as tmp:
+        for folder in discover_batches(landing):
+            results.append(ingest_batch(con, folder, now, Path(tmp), progress))
+    return results
