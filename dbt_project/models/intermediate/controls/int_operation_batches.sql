@@ -2,10 +2,17 @@
 -- The batch starts at the earliest operated_at of ALL its operations; the batch is
 -- attributed to the user of that earliest operation (ties: smallest log_id) and
 -- to that user's county (users.org_county_code, else the roster's 所在单位).
+-- Working time of the start as in int_operations_working_time (work_calendar seed;
+-- a day outside the seed falls back to Monday–Friday), computed here for the
+-- batches' first operations only.
 with
 
 operations as (
-    select * from {{ ref('int_operations_working_time') }}
+    select * from {{ ref('int_operations_current') }}
+),
+
+work_calendar as (
+    select * from {{ ref('work_calendar') }}
 ),
 
 operator_counties as (
@@ -14,7 +21,11 @@ operator_counties as (
 
 batch_operations as (
     select
-        *,
+        log_id,
+        user_id,
+        op_code,
+        op_batch_id,
+        operated_at,
         row_number() over (partition by op_batch_id order by operated_at, log_id) as op_order
     from operations
     where op_batch_id is not null
@@ -36,16 +47,22 @@ batch_counts as (
 
 first_operations as (
     select
-        op_batch_id,
-        log_id as first_log_id,
-        user_id,
-        operated_at as batch_start,
-        operated_on as batch_start_day,
-        day_type as batch_start_day_type,
-        holiday_name as batch_start_holiday_name,
-        is_working_time as batch_start_is_working_time
+        batch_operations.op_batch_id,
+        batch_operations.log_id as first_log_id,
+        batch_operations.user_id,
+        batch_operations.operated_at as batch_start,
+        {{ day_of('batch_operations.operated_at') }} as batch_start_day,
+        coalesce(
+            work_calendar.day_type,
+            case when {{ is_weekday(day_of('batch_operations.operated_at')) }} then '工作日' else '周末' end
+        ) as batch_start_day_type,
+        work_calendar.holiday_name as batch_start_holiday_name,
+        {{ is_working_time('batch_operations.operated_at', 'work_calendar.is_working_day') }}
+            as batch_start_is_working_time
     from batch_operations
-    where op_order = 1
+    left join work_calendar
+        on {{ day_of('batch_operations.operated_at') }} = work_calendar.calendar_date
+    where batch_operations.op_order = 1
 ),
 
 final as (

@@ -6,7 +6,7 @@
   所在单位). person_id: the person the operation touched (null when none).
 #}
 with operations as (
-    select * from {{ ref('int_operations_working_time') }}
+    select * from {{ ref('int_operations_current') }}
 ),
 
 operator_counties as (
