@@ -1,0 +1,209 @@
+"""Read-only reads of the published warehouse for verification (核查) work.
+
+Every function opens a short-lived read-only DuckDB connection to the warehouse
+(default: env PENSION_RISK_WAREHOUSE, else demo/warehouse.duckdb) and closes it
+before returning, so a nightly publish (os.replace) is never blocked and a reader
+always sees one consistent file. Current recorded values come from the case store
+(`overlay_store`), because the store changes between rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from pension_risk.cases.store import CASE_FIELDS, CaseStore, default_store_path
+from pension_risk.errors import PensionRiskError
+
+DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
+
+#: Columns of the worklist (ledger + descriptive columns), in display order.
+LEDGER_COLUMNS = [
+    "case_id", "case_type", "flag_id", "rule_code", "rule_name", "section", "subject_id", "suspect_id",
+    "person_id", "person_name", "id_number", "county_code", "amount", "detected", "issued_on", "overdue",
+    "matched_flag_ids", "evidence",
+    *CASE_FIELDS, "updated_at", "version",
+]
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("PENSION_RISK_WAREHOUSE", str(DEFAULT_WAREHOUSE)))
+
+
+def store_path(warehouse: Path | None = None, store: Path | None = None) -> Path:
+    """The case store: explicit path, env PENSION_RISK_CASES, or beside the warehouse."""
+    if store is not None:
+        return Path(store)
+    env = os.environ.get("PENSION_RISK_CASES")
+    if env:
+        return Path(env)
+    return default_store_path(Path(warehouse) if warehouse is not None else warehouse_path())
+
+
+@contextmanager
+def connect(warehouse: Path | None = None) -> Iterator:
+    import duckdb
+
+    path = Path(warehouse) if warehouse is not None else warehouse_path()
+    if not path.is_file():
+        raise PensionRiskError(f"warehouse not found: {path}")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise PensionRiskError(f"cannot open warehouse {path}: {str(exc).splitlines()[0]}") from exc
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _has_relation(con, schema: str, name: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()[0])
+
+
+def warehouse_version(warehouse: Path | None = None) -> float:
+    """Modification time of the published file: a cache key for dashboard reads."""
+    path = Path(warehouse) if warehouse is not None else warehouse_path()
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataFrame:
+    """Every case of the published ledger (marts.case_ledger) with the person's name,
+    id number and the flag's evidence; record columns as published (see overlay_store)."""
+    with connect(warehouse) as con:
+        if not _has_relation(con, "marts", "case_ledger"):
+            raise PensionRiskError("the warehouse has no marts.case_ledger (run `pension-risk run` first)")
+        has_flags = _has_relation(con, "marts", "risk_flags")
+        has_persons = _has_relation(con, "intermediate", "int_persons_current")
+        has_suspects = _has_relation(con, "intermediate", "int_suspects_current")
+        sql = f"""
+            select
+                l.*,
+                {"f.evidence" if has_flags else "cast(null as varchar)"} as flag_evidence,
+                {"p.name" if has_persons else "cast(null as varchar)"} as person_name_p,
+                {"p.id_number" if has_persons else "cast(null as varchar)"} as id_number_p,
+                {"s.name" if has_suspects else "cast(null as varchar)"} as suspect_name,
+                {"s.id_number" if has_suspects else "cast(null as varchar)"} as suspect_id_number,
+                {"s.issuer" if has_suspects else "cast(null as varchar)"} as issuer,
+                {"s.suspect_type" if has_suspects else "cast(null as varchar)"} as suspect_type,
+                {"s.description" if has_suspects else "cast(null as varchar)"} as description
+            from marts.case_ledger l
+            {"left join marts.risk_flags f on l.flag_id = f.flag_id and l.case_type = 'flag'" if has_flags else ""}
+            {"left join intermediate.int_persons_current p on l.person_id = p.person_id" if has_persons else ""}
+            {"left join intermediate.int_suspects_current s on l.suspect_id = s.suspect_id and l.case_type = 'suspect'"
+             if has_suspects else ""}
+            where (? is null or l.county_code = ?)
+            order by l.case_type, l.county_code, l.rule_code, l.subject_id, l.case_id
+        """
+        df = con.execute(sql, [agency, agency]).df()
+    df = df.astype(object).where(df.notna(), None)
+    df["person_name"] = [s if s is not None else p for s, p in zip(df["suspect_name"], df["person_name_p"])]
+    df["id_number"] = [s if s is not None else p for s, p in zip(df["suspect_id_number"], df["id_number_p"])]
+    df["evidence"] = [
+        f if f is not None else _suspect_evidence(i, t, d)
+        for f, i, t, d in zip(df["flag_evidence"], df["issuer"], df["suspect_type"], df["description"])
+    ]
+    df["version"] = 0
+    return df
+
+
+def _suspect_evidence(issuer, suspect_type, description) -> str | None:
+    if issuer is None and suspect_type is None and description is None:
+        return None
+    return json.dumps({"issuer": issuer, "suspect_type": suspect_type, "description": description},
+                      ensure_ascii=False)
+
+
+def overlay_store(df: pd.DataFrame, store: Path) -> pd.DataFrame:
+    """Replace the published record columns by the case store's current values
+    (the store changes between rebuilds; the published ledger shows the last build)."""
+    records = CaseStore(store).cases()
+    df = df.copy()
+    if "version" not in df.columns:
+        df["version"] = 0
+    if not records:
+        return df
+    for i, case_id in zip(df.index, df["case_id"]):
+        rec = records.get(case_id)
+        if rec is None:
+            continue
+        for f in (*CASE_FIELDS, "updated_at", "version"):
+            df.at[i, f] = rec[f]
+    return df
+
+
+def worklist(warehouse: Path | None = None, agency: str | None = None, store: Path | None = None) -> pd.DataFrame:
+    """The published ledger with the store's current values, in LEDGER_COLUMNS order."""
+    df = overlay_store(ledger(warehouse, agency), store_path(warehouse, store))
+    for c in LEDGER_COLUMNS:
+        if c not in df.columns:
+            df[c] = None
+    return df[LEDGER_COLUMNS]
+
+
+def case_identities(warehouse: Path | None = None) -> dict[str, dict]:
+    """case_id -> identity (case_type, rule_code, subject_id, person_id, county_code) of every ledger case."""
+    with connect(warehouse) as con:
+        if not _has_relation(con, "marts", "case_ledger"):
+            raise PensionRiskError("the warehouse has no marts.case_ledger (run `pension-risk run` first)")
+        rows = con.execute(
+            "select case_id, case_type, rule_code, subject_id, person_id, county_code from marts.case_ledger"
+        ).fetchall()
+    return {r[0]: {"case_type": r[1], "rule_code": r[2], "subject_id": r[3], "person_id": r[4],
+                   "county_code": r[5]} for r in rows}
+
+
+def case_detail(case_id: str, warehouse: Path | None = None, store: Path | None = None) -> dict | None:
+    """One case: ledger row with evidence (parsed) and the store's current values."""
+    df = ledger(warehouse)
+    df = df[df["case_id"] == case_id]
+    if df.empty:
+        return None
+    df = overlay_store(df, store_path(warehouse, store))
+    row = df.iloc[0].to_dict()
+    try:
+        row["evidence_parsed"] = json.loads(row["evidence"]) if row.get("evidence") else None
+    except (TypeError, ValueError):
+        row["evidence_parsed"] = None
+    return row
+
+
+def checklist_items(warehouse: Path | None = None) -> pd.DataFrame:
+    """The notice's self-inspection items (reference.checklist_items), in sort order."""
+    with connect(warehouse) as con:
+        if not _has_relation(con, "reference", "checklist_items"):
+            raise PensionRiskError("the warehouse has no reference.checklist_items")
+        return con.execute("select * from reference.checklist_items order by sort_order, item_code").df()
+
+
+def agencies(warehouse: Path | None = None) -> pd.DataFrame:
+    """agency_code, agency_name, sort_order (reference.agencies)."""
+    with connect(warehouse) as con:
+        if not _has_relation(con, "reference", "agencies"):
+            return pd.DataFrame({"agency_code": [], "agency_name": [], "sort_order": []})
+        return con.execute(
+            "select agency_code, agency_name, sort_order from reference.agencies order by sort_order"
+        ).df()
+
+
+def rules(warehouse: Path | None = None) -> pd.DataFrame:
+    with connect(warehouse) as con:
+        if not _has_relation(con, "reference", "rule_catalogue"):
+            return pd.DataFrame({"rule_code": [], "rule_name": []})
+        return con.execute("select rule_code, rule_name, section from reference.rule_catalogue order by rule_code").df()
+
+
+def as_of(warehouse: Path | None = None):
+    with connect(warehouse) as con:
+        if not _has_relation(con, "intermediate", "int_as_of"):
+            return None
+        row = con.execute("select as_of from intermediate.int_as_of").fetchone()
+        return row[0] if row else None
