@@ -446,6 +446,7 @@ def operations(w: World) -> None:
     """Every business action's log row, plus logins and grants (numeric ts; targets as strings later)."""
     rng, B, P = w.rng, w.B, w.P
     rows = []  # dicts: user, op, p, target(kind, val), batch, ts, reviewer
+    B["det_ts"] = np.nan
     county_of_b = P["county"].to_numpy()[B["person"].to_numpy()]
     # determinations since 2019
     det = B["det_day"].to_numpy()
@@ -455,7 +456,7 @@ def operations(w: World) -> None:
         rev = None if B.at[b, "det_manual"] and getattr(w, "det_no_review", set()) and b in w.det_no_review else w.uid(ag, "03")
         rows.append(dict(user=w.uid(ag, "01"), op="BENEFIT_DETERMINE", p=int(B.at[b, "person"]), target=("B", b),
                          batch=None, ts=ts, reviewer=rev))
-        B.at[b, "det_ts"] = ts
+        B.loc[b, "det_ts"] = ts
     w.ops_rows = rows + list(w.extra_ops)
 
 
