@@ -1,0 +1,1 @@
+"""Dagster definitions of the nightly screening job (assets, checks, schedule, sensor)."""

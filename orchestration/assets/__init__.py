@@ -1,0 +1,1 @@
+"""Assets of the nightly job: landing extracts -> dbt models -> published warehouse."""

@@ -1,0 +1,66 @@
+"""dbt models as assets: staging, intermediate and marts; dbt tests become asset checks."""
+
+import json
+
+import duckdb
+from dagster import AssetExecutionContext, Failure
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
+
+
+def replay_batches(building: str) -> list[str]:
+    """Accepted batches newer than the last published build, except the newest.
+
+    Rebuilding the rules once per such batch (`through_batch`) before the full
+    build keeps `first_seen_batch` right when several batches arrive in one run.
+    """
+    con = duckdb.connect(building, read_only=True)
+    try:
+        accepted = [r[0] for r in con.execute(
+            "select distinct batch_id from raw.batches where status = 'accepted' order by batch_id").fetchall()]
+        has_log = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'build_log'"
+        ).fetchall()[0][0]
+        last = con.execute("select max(batch_id) from raw.build_log").fetchall()[0][0] if has_log else None
+    finally:
+        con.close()
+    pending = [b for b in accepted if last is None or b > last]
+    return pending[:-1]
+
+
+def dbt_failures(run_results: dict | None) -> str:
+    """One line naming every failed model or test of a dbt invocation and why."""
+    if not run_results:
+        return "dbt failed (no run results)"
+    failed = [
+        f"{r['unique_id'].split('.')[-1]}: {' '.join(str(r.get('message') or r['status']).split())[:300]}"
+        for r in run_results.get("results", [])
+        if r.get("status") in ("error", "fail", "runtime error")
+    ]
+    return "dbt failed — " + "; ".join(failed[:5]) + (f" (+{len(failed) - 5} more)" if len(failed) > 5 else "")
+
+
+def _run_or_fail(invocation) -> None:
+    invocation.wait()
+    if not invocation.is_successful():
+        raise Failure(description=dbt_failures(invocation.get_artifact("run_results.json")))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """dbt build of every model (staging -> rules -> rollups) on the building warehouse."""
+    replays = replay_batches(str(warehouse.building))
+    if replays:
+        _run_or_fail(dbt.cli(["seed"], manifest=dbt_project.manifest_path, raise_on_error=False))
+    for batch_id in replays:
+        context.log.info(f"replaying the rules as of batch {batch_id} (first_seen_batch)")
+        _run_or_fail(dbt.cli(
+            ["run", "--select", "+flag_first_seen", "--vars", json.dumps({"through_batch": batch_id})],
+            manifest=dbt_project.manifest_path, raise_on_error=False,
+        ))
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        raise Failure(description=dbt_failures(invocation.get_artifact("run_results.json")))

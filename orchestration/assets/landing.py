@@ -1,0 +1,83 @@
+"""Ingestion assets: the raw layer of the building warehouse (dbt sources `landing` and `cases`)."""
+
+
+import shutil
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+
+from orchestration.resources import WarehouseResource
+from pension_risk.contract import FILES
+from pension_risk.ingest import ingest_landing
+
+LANDING_TABLES = [f.stem for f in FILES] + ["batches", "batch_files", "malformed_lines"]
+CASE_TABLES = ["case_records", "checklist_answers"]
+
+
+def prepare_building_copy(warehouse: WarehouseResource) -> None:
+    """Start the run from a private copy of the published file (or from nothing)."""
+    building = warehouse.building
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if warehouse.warehouse.exists():
+        shutil.copyfile(warehouse.warehouse, building)
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(AssetKey(["landing", t]), group_name="landing",
+                  description=f"raw.{t}: rows of every accepted batch, as delivered, with lineage")
+        for t in LANDING_TABLES
+    ],
+    can_subset=False,
+)
+def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """Discover new batches in the landing directory, verify and load them (all or nothing per batch)."""
+    prepare_building_copy(warehouse)
+    con = duckdb.connect(str(warehouse.building))
+    try:
+        results = ingest_landing(con, warehouse.landing, progress=lambda m: context.log.debug(f"loading {m}"))
+    finally:
+        con.close()
+    summary = [
+        {"batch_id": r.batch_id, "version": r.version, "status": r.status, "reason": r.reason, "rows": r.rows}
+        for r in results
+    ]
+    for r in results:
+        context.log.info(f"batch {r.batch_id} v{r.version}: {r.status}" + (f" — {r.reason}" if r.reason else "")
+                         + (f" ({r.rows} rows)" if r.status == "accepted" else ""))
+    for t in LANDING_TABLES:
+        metadata = {"batches": MetadataValue.json(summary)} if t == "batches" else None
+        yield MaterializeResult(asset_key=AssetKey(["landing", t]), metadata=metadata)
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(AssetKey(["cases", t]), group_name="landing", deps=[AssetKey(["landing", "batches"])],
+                  description=f"raw.{t}: current verification records copied from the case store")
+        for t in CASE_TABLES
+    ],
+    can_subset=False,
+)
+def case_store_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """Copy the current case records and checklist answers (human work, kept outside the warehouse)."""
+    from pension_risk.cases.store import snapshot_for_warehouse
+
+    records, answers = snapshot_for_warehouse(warehouse.cases)
+    con = duckdb.connect(str(warehouse.building))
+    try:
+        for table, frame in (("case_records", records), ("checklist_answers", answers)):
+            cols = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' "
+                "and table_name = ? order by ordinal_position", [table]).fetchall()]
+            con.execute(f"delete from raw.{table}")
+            if len(frame):
+                con.register("_frame", frame[[c for c in cols if c in frame.columns]])
+                names = ", ".join(c for c in cols if c in frame.columns)
+                con.execute(f"insert into raw.{table} ({names}) select {names} from _frame")
+                con.unregister("_frame")
+    finally:
+        con.close()
+    context.log.info(f"case store {warehouse.cases}: {len(records)} case records, {len(answers)} checklist answers")
+    for t in CASE_TABLES:
+        yield MaterializeResult(asset_key=AssetKey(["cases", t]))

@@ -1,0 +1,1 @@
+"""Asset checks (Great Expectations suites); dbt tests become checks via dagster-dbt."""

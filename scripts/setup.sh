@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh machine: system packages for the browser tests, a
+# virtual environment with the project and its pinned dependencies, and the dbt
+# manifest (prepared at build time, not at import).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium (browser tests) ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+      || echo "warning: could not install chromium; browser tests will fail"
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[dev]'
+GX_ANALYTICS_ENABLED=false .venv/bin/python -c "from orchestration.project import ensure_manifest; ensure_manifest()"
+echo "set-up done: activate with 'source .venv/bin/activate'"

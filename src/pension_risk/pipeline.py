@@ -1,0 +1,129 @@
+"""`pension-risk run`: the nightly job in one process, the same asset graph as the Dagster UI."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pension_risk.errors import PensionRiskError, PipelineError
+
+
+@dataclass
+class RunResult:
+    batches: list[dict] = field(default_factory=list)
+    flags: dict[str, int] = field(default_factory=dict)
+    as_of: str | None = None
+
+    @property
+    def rejected(self) -> list[dict]:
+        return [b for b in self.batches if b["status"] in ("rejected", "rejected-before")]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quiet: bool = False) -> RunResult:
+    """Ingest new batches, build every model, validate, publish `warehouse` atomically.
+
+    Raises PipelineError when nothing could be published (the previous file is untouched).
+    """
+    landing, warehouse = Path(landing), Path(warehouse)
+    if not landing.is_dir():
+        raise PensionRiskError(f"landing directory not found: {landing}")
+    if warehouse.exists() and warehouse.is_dir():
+        raise PensionRiskError(f"warehouse path is a directory: {warehouse}")
+    say = (lambda _m: None) if quiet else _say
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    started = time.monotonic()
+    say(f"[1/4] preparing the dbt project")
+    from orchestration.project import ensure_manifest
+
+    ensure_manifest()
+    from dagster import DagsterInstance, materialize
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.definitions import ASSETS, great_expectations_checks
+    from orchestration.project import DBT_EXECUTABLE, dbt_project
+    from orchestration.resources import WarehouseResource
+
+    resource = WarehouseResource(
+        landing_dir=str(landing), warehouse_path=str(warehouse), cases_path=str(cases) if cases else None
+    )
+    say(f"[2/4] ingesting {landing} -> building {resource.building.name}")
+    for name in ("dagster", "dagster_dbt"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    result = None
+    log_path = warehouse.with_name(warehouse.name + ".run.log")
+    say(f"      (dbt and Dagster output: {log_path})")
+    try:
+        with DagsterInstance.ephemeral() as instance, log_path.open("w") as log_file, \
+                contextlib.redirect_stdout(log_file):
+            result = materialize(
+                [*ASSETS, *great_expectations_checks],
+                resources={"warehouse": resource, "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
+                instance=instance,
+                raise_on_error=False,
+                tags={"pension_risk/command": "run"},
+                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            )
+            run = RunResult()
+            for event in result.get_asset_materialization_events():
+                mat = event.event_specific_data.materialization
+                if mat.asset_key.path == ["landing", "batches"] and "batches" in mat.metadata:
+                    run.batches = list(mat.metadata["batches"].value)
+                if mat.asset_key.path == ["published_warehouse"]:
+                    run.flags = dict(mat.metadata["flags"].value)
+                    run.as_of = mat.metadata["as_of"].value
+            failure = None
+            if not result.success:
+                failure = _failure_message(result)
+    except PensionRiskError:
+        raise
+    finally:
+        resource.building.unlink(missing_ok=True)
+        resource.building.with_name(resource.building.name + ".wal").unlink(missing_ok=True)
+    for b in run.batches:
+        line = f"  batch {b['batch_id']} (version {b['version']}): {b['status']}"
+        if b["status"] == "accepted":
+            line += f", {b['rows']} rows"
+        if b.get("reason"):
+            line += f" — {b['reason']}"
+        say(line)
+    if failure:
+        raise PipelineError(f"nothing published, {warehouse} is untouched: {failure}")
+    say(f"[3/4] built and validated the models; as_of {run.as_of}")
+    total = sum(run.flags.values())
+    say(f"[4/4] published {warehouse} in {time.monotonic() - started:.0f}s: {total} flags "
+        + ", ".join(f"{k} {v}" for k, v in sorted(run.flags.items())))
+    if run.rejected:
+        say(f"warning: {len(run.rejected)} batch(es) rejected; see marts.batch_audit")
+    return run
+
+
+def _failure_message(result) -> str:
+    """The first meaningful failure of a Dagster run, as one line."""
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed:
+                return f"check {data.check_name} failed: {data.description}"
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            data = event.event_specific_data
+            if data.user_failure_data and data.user_failure_data.description:
+                return f"{event.step_key}: {data.user_failure_data.description}"
+            err = data.error
+            text = "step failed"
+            while err is not None:
+                if err.message and err.message.strip():
+                    text = err.message.strip().splitlines()[0]
+                err = err.cause
+            return f"{event.step_key}: {text}"
+    return "the run failed"
