@@ -131,3 +131,15 @@ def test_refuses_foreign_directory(tmp_path: Path) -> None:
         generate(tmp_path / "out", None, 300, 1, AS_OF, 2)
     with pytest.raises(PensionRiskError):
         generate(tmp_path / "x", tmp_path / "x" / "truth", 300, 1, AS_OF, 2)
+
+
+ORACLE_RULES = ["R06", "R08", "R09", "R13", "R14", "R15", "R16", "R18", "R19", "R20", "R21", "R22", "R23",
+                "R24", "R25", "R26", "R29"]
+
+
+def test_truth_has_flags_for_implemented_rules(landing: Path) -> None:
+    rows = list(csv.DictReader(open(landing.parent / "out_truth" / "truth_flags.csv", encoding="utf-8")))
+    rules = {r["rule_code"] for r in rows}
+    assert set(ORACLE_RULES) <= rules
+    r24 = {r["subject_id"] for r in rows if r["rule_code"] == "R24"}
+    assert "U34040326" not in r24  # near-miss: disabled on time, last login on the leaving day
