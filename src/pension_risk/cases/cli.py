@@ -121,7 +121,7 @@ def write_worklist(df, out: Path, title: str) -> Path:
         ws.append(row)
     last = max(ws.max_row, 2)
     widths = {"案件编号": 36, "问题项": 30, "疑点依据": 50, "问题说明": 30, "整改措施": 30, "关联系统疑点": 36}
-    for col, (h, c, fillable) in enumerate(EXPORT_COLUMNS, start=1):
+    for col, (h, c, _fillable) in enumerate(EXPORT_COLUMNS, start=1):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = widths.get(h, 14)
         if c in ("amount", "recovered_amount"):

@@ -9,10 +9,12 @@ always sees one consistent file. Current recorded values come from the case stor
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -105,11 +107,11 @@ def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataF
         """
         df = con.execute(sql, [agency, agency]).df()
     df = df.astype(object).where(df.notna(), None)
-    df["person_name"] = [s if s is not None else p for s, p in zip(df["suspect_name"], df["person_name_p"])]
-    df["id_number"] = [s if s is not None else p for s, p in zip(df["suspect_id_number"], df["id_number_p"])]
+    df["person_name"] = [s if s is not None else p for s, p in zip(df["suspect_name"], df["person_name_p"], strict=True)]
+    df["id_number"] = [s if s is not None else p for s, p in zip(df["suspect_id_number"], df["id_number_p"], strict=True)]
     df["evidence"] = [
         f if f is not None else _suspect_evidence(i, t, d)
-        for f, i, t, d in zip(df["flag_evidence"], df["issuer"], df["suspect_type"], df["description"])
+        for f, i, t, d in zip(df["flag_evidence"], df["issuer"], df["suspect_type"], df["description"], strict=True)
     ]
     df["version"] = 0
     return df
@@ -131,12 +133,19 @@ def overlay_store(df: pd.DataFrame, store: Path) -> pd.DataFrame:
         df["version"] = 0
     if not records:
         return df
-    for i, case_id in zip(df.index, df["case_id"]):
+    for i, case_id in zip(df.index, df["case_id"], strict=True):
         rec = records.get(case_id)
         if rec is None:
             continue
         for f in (*CASE_FIELDS, "updated_at", "version"):
-            df.at[i, f] = rec[f]
+            value = rec[f]
+            if value is not None and f == "recovered_amount":
+                value = Decimal(value)
+            elif value is not None and f == "verified_on":
+                value = dt.date.fromisoformat(value)
+            elif value is not None and f == "updated_at":
+                value = dt.datetime.fromisoformat(value)
+            df.at[i, f] = value
     return df
 
 
