@@ -83,7 +83,7 @@ def truth_flags(w, wr) -> list[tuple[str, str, str, str, str]]:
     lim6 = cal.add_months(as_of, -6).isoformat()
     for c, p, arr, dist, st, mode in zip(cards["card_no"], cards["person_id"], cards["arrived_on"],
                                          cards["distributed_on"], cards["status"], cards["activation_mode"]):
-        if dist is None and arr <= lim6 and st != "4":
+        if (dist is None or dist != dist) and arr <= lim6 and st != "4":
             flags.append(("R20", c, pcounty[p], "", p))
         dd = death_of.get(nid.get(p) or "")
         if dd is not None and dd <= iso and st != "3":
