@@ -14,7 +14,7 @@ agency_code = st.selectbox("填报单位", codes, format_func=lambda c: names[c]
 
 row = basic[basic["agency_code"] == agency_code].iloc[0]
 problems = data.summary_problems(agency_code)
-st.caption(f"数据截至日期：{row['as_of']}　金额单位：万元")
+st.caption(f"数据截至日期：{str(row['as_of'])[:10]}　金额单位：万元")
 
 headline = [
     ("待遇领取人数", f"{int(row['recipients_total']):,d}"),
