@@ -4,9 +4,11 @@
   flag_id not yet in the table gets the batch_id of the current run (int_as_of).
   A flag that stops firing keeps its row, so if it fires again it keeps its
   original first_seen_batch. Only new flag_ids are appended, so the append strategy
-  is enough (and portable to Spark); uniqueness is tested.
+  is enough (and portable to Spark); uniqueness is tested. full_refresh=false: a
+  `dbt build --full-refresh` never wipes this history (drop the table by hand to
+  reset it).
 #}
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', full_refresh=false) }}
 
 with flags as (
     select * from {{ ref('int_flags_unioned') }}
