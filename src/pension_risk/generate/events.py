@@ -183,7 +183,7 @@ def background(w: World) -> None:
     for b in rng.permutation(np.flatnonzero(~used))[:max(1, int(nb * 0.0005))].tolist():
         used[b] = True
         w.overrides[(b, w.Mlast)] = dict(status=2)
-        w.plants.near("R11", f"{b}: failed payout in the last month, not yet 60 days old")
+        w.plants.near("R11", f"{b}: failed payout in the last month, not yet 60 days old", key=("payout", (b, w.Mlast)))
     # ---- manual determinations before 2019 (not R08) and a few recent system ones
     old = np.flatnonzero(B["det_day"].to_numpy() < w.first_day - 30)
     for b in rng.permutation(old)[:max(1, w.k // 2)].tolist():
@@ -325,7 +325,7 @@ def cards(w: World) -> None:
 
 
 # ---------------------------------------------------------------------- payouts
-PAY_COLS = ("no", "b", "p", "pf", "pt", "pm", "ptype", "cents", "acct", "channel", "pb", "status", "status0",
+PAY_COLS = ("no", "b", "p", "pf", "pt", "pm", "ptype", "cents", "acct", "channel", "pb", "status", "status0", "cents0", "cb",
             "created", "reviewed", "paid", "exc")
 
 
@@ -426,6 +426,20 @@ def payouts(w: World) -> None:
         yr = (m // 12) % 2
         df["created"] = pay_user[b_county[bb], yr]
         df["status0"] = df["status"]
+        df["cents0"] = df["cents"]
+        df["cb"] = -1
+        # corrections: the row is first delivered with `first` values (status0 / cents0) and re-delivered
+        # with its final values (status / cents) in batch `cb` ("later batch wins")
+        for c in w.pay_corr:
+            if c["m"] != m:
+                continue
+            sel = np.flatnonzero((df["b"].to_numpy() == c["b"]) & (df["seq"].to_numpy() == 0))
+            assert len(sel) == 1, c
+            for col, val in c["first"].items():
+                if col == "cents0":
+                    val = df["cents"].to_numpy()[sel] * val
+                df.loc[sel, col] = val
+            df.loc[sel, "cb"] = c["cb"]
         df["exc"] = 0
         for xi in np.flatnonzero(df["xi"].to_numpy() >= 0):
             corr = X.at[int(df.at[xi, "xi"]), "correction"]

@@ -1,8 +1,9 @@
 """Independent computation of expected flags (RULES.md) over the final generated state.
 
-Implemented so far: R06, R08, R09, R13, R14, R15, R16, R18, R19, R20, R21, R22, R23, R24, R25,
-R26, R29. The payout-amount rules (R01-R05, R07, R10-R12, R17, R27, R28) are NOT yet computed
-here: their planted cases are listed in truth_summary.json but not in truth_flags.csv.
+Here: R06, R08, R09, R13, R14, R15, R16, R18, R19, R20, R21, R22, R23, R24, R25, R26, R29;
+the person-, payout- and account-level rules (R01-R05, R07, R10-R12, R17, R27, R28) are in
+`oracle_pay.py`. Every rule must have at least one truth row; planted positives / near-misses
+are cross-checked against the result.
 """
 
 from __future__ import annotations
@@ -141,4 +142,10 @@ def truth_flags(w, wr) -> list[tuple[str, str, str, str, str]]:
         for pb, cents in sorted(agg.items()):
             flags.append((code, wr.pb_strings(np.array([pb]))[0], ucounty[uids[first[pb]]],
                           f"{cents / 100:.2f}", ""))
+    from pension_risk.generate import oracle_pay
+    flags += oracle_pay.flags(w, wr)
+    keys = [(f[0], f[1]) for f in flags]
+    assert len(keys) == len(set(keys)), "one truth row per (rule, subject)"
+    missing = sorted({f"R{i:02d}" for i in range(1, 30)} - {f[0] for f in flags})
+    assert not missing, f"rules without any truth row: {missing}"
     return sorted(set(flags))

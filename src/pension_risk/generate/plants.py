@@ -61,11 +61,11 @@ def plant_all(w: World) -> None:
             B.at[b, "pay_to"] = dm + 2
             status_change(w, b, "1", "4", "1401", term)
             w.card_rules[p] = dict(status=3)
-            pl.pos("R01", f"P{p}: death {cal.num_day(death)}, terminated late, 2 payouts after death (id raw variant)")
+            pl.pos("R01", f"P{p}: death {cal.num_day(death)}, terminated late, 2 payouts after death (id raw variant)", key=("p", p))
         else:            # never processed: R01 + R18 + R21
             received = death + int(rng.integers(5, 20))
             w.card_rules[p] = dict(status=1)
-            pl.pos("R01", f"P{p}: death never processed, paid until as_of")
+            pl.pos("R01", f"P{p}: death never processed, paid until as_of", key=("p", p))
             pl.pos("R18", f"P{p}: death received {cal.num_day(received)}, benefit still normal")
             pl.pos("R21", f"P{p}: dead holder's card still normal")
         P.at[p, "dead_day"] = death
@@ -84,7 +84,7 @@ def plant_all(w: World) -> None:
         P.at[p, "dead_day"] = death
         death_record(w, p, death, received, 2)
         w.card_rules[p] = dict(status=3)
-        pl.near("R01", f"P{p}: failed payouts after death (not R01, not R11)")
+        pl.near("R01", f"P{p}: failed payouts after death (not R01, not R11)", key=("p", p))
         # near-miss for R03: payout of the termination month itself
     # near-miss: death near as_of, received 20 days ago, not yet terminated (not R18)
     b = pool.take()
@@ -100,7 +100,7 @@ def plant_all(w: World) -> None:
     p = person(b)
     other = w.new_id(P.at[p, "county"], int(P.at[p, "birth"]) + 400, int(P.at[p, "gender"]))
     death_record(w, p, w.asof_day - 200, w.asof_day - 190, 3, id_number=other, name=P.at[p, "name"])
-    pl.near("R01", f"P{p}: a death record with the same name but another id (no match)")
+    pl.near("R01", f"P{p}: a death record with the same name but another id (no match)", key=("p", p))
     # ---------------- R02
     for _ in range(k):
         b = pool.take()
@@ -109,7 +109,7 @@ def plant_all(w: World) -> None:
         status_change(w, b, "1", "2", "1203", w.work_ts(np.array([cal.day_num(cal.mi_date(s, 3))]))[0])
         status_change(w, b, "2", "1", "2199", w.work_ts(np.array([cal.day_num(cal.mi_date(s + 2, 3))]))[0])
         add_payout(w, b, s, s + 1, s + 2, 2, -1)
-        pl.pos("R02", f"P{person(b)}: suspended 1203 in {cal.month_str(s)}, resumed with back-pay")
+        pl.pos("R02", f"P{person(b)}: suspended 1203 in {cal.month_str(s)}, resumed with back-pay", key=("p", person(b)))
     b = pool.take()
     p = person(b)
     s = month_between(M0 + 2, Ml - 4)
@@ -119,7 +119,7 @@ def plant_all(w: World) -> None:
     death_record(w, p, cal.day_num(cal.mi_date(s - 1, 25)), cal.day_num(cal.mi_date(s, 2)), 4)
     P.at[p, "dead_day"] = cal.day_num(cal.mi_date(s - 1, 25))
     w.card_rules[p] = dict(status=3)
-    pl.near("R02", f"P{p}: suspended 1203 then terminated 1401, no resume")
+    pl.near("R02", f"P{p}: suspended 1203 then terminated 1401, no resume", key=("p", p))
     # ---------------- R03
     for _ in range(k):
         b = pool.take()
@@ -127,7 +127,7 @@ def plant_all(w: World) -> None:
         status_change(w, b, "1", "4", "1401", w.work_ts(np.array([w.payday[t] + 3]))[0])
         status_change(w, b, "4", "1", "2199", w.work_ts(np.array([cal.day_num(cal.mi_date(t + 2, 2))]))[0])
         B.at[b, "gap_from"], B.at[b, "gap_to"] = t + 1, t + 1
-        pl.pos("R03", f"P{person(b)}: terminated 1401 in {cal.month_str(t)}, resumed")
+        pl.pos("R03", f"P{person(b)}: terminated 1401 in {cal.month_str(t)}, resumed", key=("p", person(b)))
     b = pool.take()
     p = person(b)
     t = month_between(M0 + 2, Ml - 4)
@@ -137,7 +137,7 @@ def plant_all(w: World) -> None:
     death_record(w, p, death, death + 4, 1)
     P.at[p, "dead_day"] = death
     w.card_rules[p] = dict(status=3)
-    pl.near("R03", f"P{p}: payout of the termination (death) month itself")
+    pl.near("R03", f"P{p}: payout of the termination (death) month itself", key=("p", p))
     # ---------------- R04 / R05 / R12 (back-pays)
     floors3 = {170: 300000, 110: 2000000, 120: 3000000}
     floors2 = {170: 100000, 110: 800000, 120: 1200000}
@@ -147,7 +147,7 @@ def plant_all(w: World) -> None:
         m = month_between(M0 + 14, Ml)
         n = int(np.ceil(floors3[sch] / (B.at[b, "base"] * 100))) + 4
         add_payout(w, b, m - n, m - 1, m, 2, -1)
-        pl.pos("R04", f"P{person(b)}: back-pay of {n} months in {cal.month_str(m)}")
+        pl.pos("R04", f"P{person(b)}: back-pay of {n} months in {cal.month_str(m)}", key=("p", person(b)))
     for i in range(k):
         b = pool.take()
         sch = int(B.at[b, "scheme"])
@@ -155,7 +155,7 @@ def plant_all(w: World) -> None:
         n = int(np.ceil(floors2[sch] / (B.at[b, "base"] * 100))) + 1
         for mm in (m, m + 4):
             add_payout(w, b, mm - n, mm - 1, mm, 2, -1)
-        pl.pos("R05", f"P{person(b)}: two high months {cal.month_str(m)}, {cal.month_str(m + 4)}")
+        pl.pos("R05", f"P{person(b)}: two high months {cal.month_str(m)}, {cal.month_str(m + 4)}", key=("p", person(b)))
     if Ml - M0 >= 16:
         b = pool.take()
         sch = int(B.at[b, "scheme"])
@@ -163,26 +163,26 @@ def plant_all(w: World) -> None:
         n = int(np.ceil(floors2[sch] / (B.at[b, "base"] * 100))) + 1
         for mm in (m, m + 12):
             add_payout(w, b, mm - n, mm - 1, mm, 2, -1)
-        pl.near("R05", f"P{person(b)}: two high months 12 months apart")
+        pl.near("R05", f"P{person(b)}: two high months 12 months apart", key=("p", person(b)))
     for i in range(k):
         b = pool.take()
         m = month_between(M0 + 2, Ml - 7)
         for mm in (m, m + 3, m + 6):
             add_payout(w, b, mm - 1, mm - 1, mm, 2, int(B.at[b, "base"] * 20))
-        pl.pos("R12", f"P{person(b)}: 3 back-pays within 7 months")
+        pl.pos("R12", f"P{person(b)}: 3 back-pays within 7 months", key=("p", person(b)))
     if Ml - M0 >= 15:
         b = pool.take()
         m = month_between(M0 + 2, Ml - 12)
         for mm in (m, m + 6, m + 12):
             add_payout(w, b, mm - 1, mm - 1, mm, 2, int(B.at[b, "base"] * 20))
-        pl.near("R12", f"P{person(b)}: 3 back-pays spanning 13 months")
+        pl.near("R12", f"P{person(b)}: 3 back-pays spanning 13 months", key=("p", person(b)))
     pl.near("R04", "every July adjustment back-pay (调整补差) stays under the thresholds")
     # ---------------- R07 shared account / R28 holder mismatch
     for i in range(k):
         b1, b2 = pool.take(), pool.take()
         B.at[b2, "acct"] = int(B.at[b1, "acct"])
-        pl.pos("R07", f"P{person(b1)} and P{person(b2)} share account of benefit {b1}")
-        pl.pos("R28", f"P{person(b2)}: paid into P{person(b1)}'s account")
+        pl.pos("R07", f"P{person(b1)} and P{person(b2)} share account of benefit {b1}", key=("acct", int(B.at[b1, "acct"])))
+        pl.pos("R28", f"P{person(b2)}: paid into P{person(b1)}'s account", key=("p", person(b2)))
     for i in range(k):
         b = pool.take()
         p = person(b)
@@ -191,13 +191,13 @@ def plant_all(w: World) -> None:
         holder_id = child_id if i % 2 == 0 else None
         a = new_account(w, P.at[p, "name"][0] + ("军" if i % 3 else "敏"), holder_id, w.first_day - 300)
         B.at[b, "acct"] = a
-        pl.pos("R28", f"P{p}: account held by another person ({'id' if holder_id else 'name'} differs)")
+        pl.pos("R28", f"P{p}: account held by another person ({'id' if holder_id else 'name'} differs)", key=("p", p))
     for i in range(2):
         b = pool.take()
         p = person(b)
         raw = legacy_or_messy(P.at[p, "id_number"], 1 if i == 0 else 3)
         B.at[b, "acct"] = new_account(w, P.at[p, "name"], raw, w.first_day - 300)
-        pl.near("R28", f"P{p}: holder id {raw!r} normalizes to the person's own id")
+        pl.near("R28", f"P{p}: holder id {raw!r} normalizes to the person's own id", key=("p", p))
     # ---------------- R08 manual determinations since 2019 (new benefits)
     for i in range(k):
         b0 = pool.take()
@@ -211,7 +211,7 @@ def plant_all(w: World) -> None:
     b0 = pool.take()
     if B.at[b0, "scheme"] == 170:
         transfer(w, b0, month_between(M0 + 3, Ml - 3))
-        pl.near("R27", f"P{person(b0)}: 170->110 transfer (1407 then new 110), no overlap")
+        pl.near("R27", f"P{person(b0)}: 170->110 transfer (1407 then new 110), no overlap", key=("nid", person(b0)))
     # ---------------- R09 / R14 payout batch faults
     for i in range(k):
         b = pool.take()
@@ -232,17 +232,17 @@ def plant_all(w: World) -> None:
             s = int(w.batch_days[0]) - 100
             end = int(rng.integers(w.batch_days[0] + 5, w.asof_day - 5))
         w.jail.append(dict(p=p, type="1", start=s, end=end, variant=i % 4))
-        pl.pos("R10", f"P{p}: in custody {cal.num_day(s)}..{cal.num_day(end)}, still paid")
+        pl.pos("R10", f"P{p}: in custody {cal.num_day(s)}..{cal.num_day(end)}, still paid", key=("p", p))
     b = pool.take()
     s = int(rng.integers(w.first_day + 40, w.asof_day - 120))
     w.jail.append(dict(p=person(b), type="2", start=s, end=s + 365, variant=1))
-    pl.near("R10", f"P{person(b)}: probation (sentence type 2), still paid")
+    pl.near("R10", f"P{person(b)}: probation (sentence type 2), still paid", key=("p", person(b)))
     # ---------------- R11 failed payouts never verified
     for i in range(k):
         b = pool.take()
         m = month_between(M0, Ml - 3)
         w.overrides[(b, m)] = dict(status=2)
-        pl.pos("R11", f"P{person(b)}: failed payout {cal.month_str(m)} never re-issued")
+        pl.pos("R11", f"P{person(b)}: failed payout {cal.month_str(m)} never re-issued", key=("payout", (b, m)))
     # ---------------- R17 certification
     two_years = cal.day_num(cal.add_months(w.as_of, -24))
     for i in range(k):
@@ -251,18 +251,18 @@ def plant_all(w: World) -> None:
         cut = cal.day_num(cal.add_months(w.as_of, -25))
         w.cert_rules[p] = dict(cut=cut)
         w.extra_certs.append(dict(p=p, day=cut, method=1, result=1))
-        pl.pos("R17", f"P{p}: last passed certification 25 months before as_of")
+        pl.pos("R17", f"P{p}: last passed certification 25 months before as_of", key=("p", p))
     b = pool.take()
     p = person(b)
     cut = cal.day_num(cal.add_months(w.as_of, -23))
     w.cert_rules[p] = dict(cut=cut)
     w.extra_certs.append(dict(p=p, day=cut, method=2, result=1))
-    pl.near("R17", f"P{p}: certified 23 months ago")
+    pl.near("R17", f"P{p}: certified 23 months ago", key=("p", p))
     p = w.add_person()
     w.cert_rules[p] = dict(none=True)
     w.add_benefit(p, 170, cal.mi(w.as_of) - 20, 230.0,
                   acct=new_account(w, P.at[p, "name"], P.at[p, "id_number"], two_years))
-    pl.near("R17", f"P{p}: benefit started 20 months ago, never certified")
+    pl.near("R17", f"P{p}: benefit started 20 months ago, never certified", key=("p", p))
     # ---------------- R19 social-service certification not reviewed
     for i in range(k):
         b = pool.take()
@@ -314,7 +314,9 @@ def plant_all(w: World) -> None:
         share = i % 2 == 1
         acct = int(B.at[b, "acct"]) if share else new_account(w, P.at[p, "name"], P.at[p, "id_number"], w.first_day)
         w.add_benefit(p2, 170, month_between(M0 + 1, Ml - 3), float(rng.uniform(150, 300)), acct=acct)
-        pl.pos("R27", f"P{p} & P{p2}: same id enrolled twice{' sharing one account (not R07)' if share else ''}")
+        pl.pos("R27", f"P{p} & P{p2}: same id enrolled twice{' sharing one account (not R07)' if share else ''}", key=("nid", p))
+        if share:
+            pl.near("R07", f"P{p} & P{p2}: one id, two person records, one account", key=("acct", acct))
     # ---------------- R06 / R23 operation batches (targets: reserved benefits)
     targets = [pool.take() for _ in range(6)]
     wk, hol = cal.special_days(dt.date(2019, 1, 1), w.as_of)
@@ -362,6 +364,19 @@ def plant_all(w: World) -> None:
     users_plants(w)
     # ---------------- reconciliations get their faults later (R15)
     w.recon_faults = k
+    # ---------------- corrections re-delivered in the last batch ("later batch wins")
+    nbatch = len(w.batch_days)
+    if nbatch >= 2:
+        early = [m for m in range(M0, Ml + 1) if int(w.batch_of(np.array([w.payday[m]]))[0]) <= nbatch - 2]
+        m = early[-1]
+        b = pool.take()
+        w.pay_corr.append(dict(b=b, m=m, cb=nbatch - 1, first=dict(status0=2)))
+        pl.near("R11", f"P{person(b)}: payout {cal.month_str(m)} first delivered failed, corrected to paid later",
+                key=("payout", (b, m)))
+        b = pool.take()
+        w.pay_corr.append(dict(b=b, m=m, cb=nbatch - 1, first=dict(cents0=40)))  # factor on the amount
+        pl.near("R04", f"P{person(b)}: payout {cal.month_str(m)} first delivered with 40x its amount, corrected "
+                       f"later", key=("p", person(b)))
     # ---------------- data-quality: invalid person id, orphan payout
     b = pool.take()
     p = person(b)

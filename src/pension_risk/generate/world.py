@@ -28,12 +28,20 @@ class Plants:
 
     positives: dict[str, list[str]] = field(default_factory=dict)
     near_misses: dict[str, list[str]] = field(default_factory=dict)
+    # machine-checkable subjects: rule -> [(kind, value)], kind 'p' person index, 'acct' account index,
+    # 'payout' (benefit index, month) of a regular payout, 'nid' person index whose normalized id is the subject
+    pos_keys: dict[str, list[tuple]] = field(default_factory=dict)
+    near_keys: dict[str, list[tuple]] = field(default_factory=dict)
 
-    def pos(self, rule: str, what: str) -> None:
+    def pos(self, rule: str, what: str, key: tuple | None = None) -> None:
         self.positives.setdefault(rule, []).append(what)
+        if key is not None:
+            self.pos_keys.setdefault(rule, []).append(key)
 
-    def near(self, rule: str, what: str) -> None:
+    def near(self, rule: str, what: str, key: tuple | None = None) -> None:
         self.near_misses.setdefault(rule, []).append(what)
+        if key is not None:
+            self.near_keys.setdefault(rule, []).append(key)
 
 
 class World:
@@ -235,6 +243,8 @@ class World:
         self.changes: list[dict] = []      # status changes
         self.extra_pay: list[dict] = []    # extra payouts (back-pays, plants)
         self.overrides: dict[tuple[int, int], dict] = {}
+        # payout corrections: a regular payout first delivered with other values (`first`), corrected in batch `cb`
+        self.pay_corr: list[dict] = []
         self.deaths: list[dict] = []
         self.jail: list[dict] = []
         self.extra_ops: list[dict] = []

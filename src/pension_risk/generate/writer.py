@@ -321,7 +321,7 @@ class Writer:
     def payout_id_strings(self, ch: pd.DataFrame) -> np.ndarray:
         return fmt.obj(fmt.pad(ch["no"].to_numpy(), 15, "PO"))
 
-    def payout_table(self, ch: pd.DataFrame, status_col: str = "status0") -> pa.Table:
+    def payout_table(self, ch: pd.DataFrame, status_col: str = "status0", cents_col: str = "cents0") -> pa.Table:
         w = self.w
         b = ch["b"].to_numpy()
         rv = ch["reviewed"].to_numpy()
@@ -331,7 +331,7 @@ class Writer:
             benefit_id=pa.array(self.benefit_ids[b]), person_id=pa.array(self.person_ids[ch["p"].to_numpy()]),
             period_from=fmt.months(ch["pf"].to_numpy()), period_to=fmt.months(ch["pt"].to_numpy()),
             pay_month=fmt.months(ch["pm"].to_numpy()), payout_type=pa.array(ch["ptype"].astype(str).to_numpy()),
-            amount=fmt.money(ch["cents"].to_numpy()), account_no=pa.array(self.account_nos[ch["acct"].to_numpy()]),
+            amount=fmt.money(ch[cents_col].to_numpy()), account_no=pa.array(self.account_nos[ch["acct"].to_numpy()]),
             bank_code=pa.array(np.array(R.BANKS, dtype=object)[w.acct_bank[ch["acct"].to_numpy()]]),
             channel=pa.array(ch["channel"].astype(str).to_numpy()), batch_id=pa.array(self.pb_strings(ch["pb"].to_numpy())),
             pay_status=pa.array(ch[status_col].astype(str).to_numpy()),
@@ -487,6 +487,16 @@ def _write_payouts(wr: Writer, k: int, path: Path) -> int:
             if not sel.any():
                 continue
             t = wr.payout_table(ch[sel])
+            buf = io.BytesIO()
+            pacsv.write_csv(t, buf, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+            f.write(buf.getvalue())
+            n += int(sel.sum())
+        for ch in w.pay_chunks:
+            # corrections of rows delivered by an earlier batch: same payout_id, final values
+            sel = ch["cb"].to_numpy() == k
+            if not sel.any():
+                continue
+            t = wr.payout_table(ch[sel], status_col="status", cents_col="cents")
             buf = io.BytesIO()
             pacsv.write_csv(t, buf, pacsv.WriteOptions(include_header=False, quoting_style="none"))
             f.write(buf.getvalue())

@@ -1,0 +1,465 @@
+"""Independent, vectorised oracle of the person-, payout- and account-level rules of RULES.md:
+R01 R02 R03 R04 R05 R07 R10 R11 R12 R17 R27 R28.
+
+Evaluated over the final current state of what the writer delivered: snapshot files as in the
+last batch, increment files as the latest row per key across batches (a correction re-delivered
+in a later batch wins), rows the pipeline must reject left out. Payouts come from the numeric
+payout model (`w.pay_chunks`, final values); the orphan payout is not in it (it takes part in no rule).
+Money is computed in cents; per-month amounts as exact fractions of cents, rounded once at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from pension_risk.generate import cal
+from pension_risk.generate.world import DAY
+from pension_risk.ids import normalize_id
+
+SCREEN_M = 2019 * 12
+FLOOR3 = {"170": 300000, "110": 2000000, "120": 3000000}
+FLOOR2 = {"170": 100000, "110": 800000, "120": 1200000}
+
+
+def money(cents) -> str:
+    """Yuan with 2 decimals from (possibly fractional) cents, half away from zero."""
+    c = Fraction(cents)
+    sign = -1 if c < 0 else 1
+    c = abs(c)
+    whole = int(c)
+    if c - whole >= Fraction(1, 2):
+        whole += 1
+    whole *= sign
+    s = "-" if whole < 0 else ""
+    a = abs(whole)
+    return f"{s}{a // 100}.{a % 100:02d}"
+
+
+def _cents(s: pd.Series) -> np.ndarray:
+    return np.round(pd.to_numeric(s).to_numpy(dtype=float) * 100).astype(np.int64)
+
+
+def _mi(s: pd.Series) -> np.ndarray:
+    """'YYYY-MM[-DD...]' -> month index."""
+    v = s.astype(str)
+    return v.str[:4].astype(int).to_numpy() * 12 + v.str[5:7].astype(int).to_numpy() - 1
+
+
+def _day(s: pd.Series) -> np.ndarray:
+    return (pd.to_datetime(s.astype(str).str[:10]).to_numpy().astype("datetime64[D]").astype(np.int64))
+
+
+def _current(t: pd.DataFrame, key: str) -> pd.DataFrame:
+    t = t[t["_exc"] != "rejected"]
+    if "_batch" in t:
+        t = t.sort_values("_batch", kind="stable").drop_duplicates(key, keep="last")
+    return t
+
+
+class State:
+    """The final current state, indexed by the generator's internal person / benefit indices."""
+
+    def __init__(self, w, wr):
+        self.w, self.wr = w, wr
+        last = int(w.batch_days[-1])
+        T = wr.tables
+        per = T["persons"]
+        per = per[(per["_from"].to_numpy() <= last) & (per["_exc"] != "rejected")]
+        self.pidx = np.array([int(x[1:]) - 1 for x in per["person_id"]], dtype=np.int64)
+        n_p = len(w.P)
+        self.p_known = np.zeros(n_p, dtype=bool)
+        self.p_known[self.pidx] = True
+        self.p_id = np.asarray(wr.person_ids, dtype=object)
+        self.p_county = np.full(n_p, None, dtype=object)
+        self.p_county[self.pidx] = per["county_code"].to_numpy()
+        self.p_name = np.full(n_p, None, dtype=object)
+        self.p_name[self.pidx] = per["name"].to_numpy()
+        self.p_nid = np.full(n_p, None, dtype=object)
+        self.p_nid[self.pidx] = [normalize_id(x) for x in per["id_number"]]
+        ben = T["benefits"]
+        ben = ben[(ben["_from"].to_numpy() <= last) & (ben["_exc"] != "rejected")]
+        bidx = np.array([int(x[1:]) - 1 for x in ben["benefit_id"]], dtype=np.int64)
+        n_b = len(w.B)
+        self.b_known = np.zeros(n_b, dtype=bool)
+        self.b_known[bidx] = True
+        pid_to_idx = {v: i for i, v in enumerate(self.p_id)}
+        self.b_person = np.full(n_b, -1, dtype=np.int64)
+        self.b_person[bidx] = [pid_to_idx[x] for x in ben["person_id"]]
+        self.b_known &= (self.b_person >= 0) & self.p_known[np.maximum(self.b_person, 0)]
+        self.b_id = np.asarray(wr.benefit_ids, dtype=object)
+        self.b_amt = np.zeros(n_b, dtype=np.int64)
+        self.b_amt[bidx] = _cents(ben["monthly_amount"])
+        self.b_scheme = np.full(n_b, None, dtype=object)
+        self.b_scheme[bidx] = ben["scheme_code"].to_numpy()
+        self.b_status = np.full(n_b, None, dtype=object)
+        self.b_status[bidx] = ben["status"].to_numpy()
+        self.b_start = np.zeros(n_b, dtype=np.int64)
+        self.b_start[bidx] = _mi(ben["start_month"])
+        self.b_acct = np.full(n_b, None, dtype=object)
+        self.b_acct[bidx] = ben["account_no"].to_numpy()
+        # payouts (final values; numeric model)
+        cols = ["no", "b", "p", "pf", "pt", "pm", "ptype", "cents", "acct", "status", "paid"]
+        X = pd.concat([ch[cols] for ch in w.pay_chunks], ignore_index=True)
+        X = X[(X["pm"].to_numpy() >= SCREEN_M) & self.b_known[X["b"].to_numpy()]
+              & self.p_known[X["p"].to_numpy()]]
+        X = X.reset_index(drop=True)
+        X["n"] = X["pt"] - X["pf"] + 1
+        self.X = X
+        self.paid = X[X["status"].to_numpy() == 1].reset_index(drop=True)
+        self.acct_no = np.asarray(wr.account_nos, dtype=object)
+        # status changes
+        sc = _current(T["status_changes"], "change_id")
+        self.SC = pd.DataFrame(dict(b=np.array([int(x[1:]) - 1 for x in sc["benefit_id"]], dtype=np.int64),
+                                    to=sc["to_status"].to_numpy(), reason=sc["reason_code"].to_numpy(),
+                                    ts=sc["operated_at"].to_numpy()))
+        self.SC = self.SC[self.b_known[self.SC["b"].to_numpy()]].reset_index(drop=True)
+        # deaths by normalized id: earliest death day
+        de = _current(T["deaths"], "death_id")
+        dn = pd.DataFrame(dict(nid=[normalize_id(x) for x in de["id_number"]], day=_day(de["death_date"])))
+        dn = dn[dn["nid"].notna()]
+        self.death_day = dn.groupby("nid")["day"].min().to_dict()
+
+    def pcol(self, pidx: np.ndarray):
+        """(person_id, county) arrays for internal person indices."""
+        return self.p_id[pidx], self.p_county[pidx]
+
+
+def _row(rule: str, subject: str, county: str, amount, person: str) -> tuple[str, str, str, str, str]:
+    return (rule, subject, county, "" if amount is None else money(amount), person)
+
+
+def _frac_sum(groups: np.ndarray, num: np.ndarray, den: np.ndarray) -> dict:
+    """Exact sum of num/den per group (num, den int arrays)."""
+    out: dict = {}
+    for g, a, b in zip(groups.tolist(), num.tolist(), den.tolist()):
+        out[g] = out.get(g, Fraction(0)) + Fraction(a, b)
+    return out
+
+
+def _person_rule(rule: str, S: State, amounts: dict) -> list:
+    rows = []
+    for p, a in amounts.items():
+        pid, c = S.p_id[p], S.p_county[p]
+        rows.append(_row(rule, pid, c, a, pid))
+    return rows
+
+
+def r01(S: State) -> list:
+    P = S.paid
+    dm = np.full(len(S.p_id), 10**9, dtype=np.int64)
+    for p in np.flatnonzero(S.p_known):
+        n = S.p_nid[p]
+        if n is not None and n in S.death_day:
+            dm[p] = cal.mi(cal.num_day(S.death_day[n]))
+    d = dm[P["p"].to_numpy()]
+    sel = P["pt"].to_numpy() > d
+    x = P[sel]
+    dd = d[sel]
+    k = x["pt"].to_numpy() - np.maximum(x["pf"].to_numpy(), dd + 1) + 1
+    return _person_rule("R01", S, _frac_sum(x["p"].to_numpy(), x["cents"].to_numpy() * k, x["n"].to_numpy()))
+
+
+def _month_of_ts(ts: pd.Series) -> np.ndarray:
+    return _mi(ts)
+
+
+def _r02_r03(S: State, rule: str) -> list:
+    SC = S.SC
+    to, reason = ("2", "1203") if rule == "R02" else ("4", "1401")
+    trig = SC[(SC["to"] == to) & (SC["reason"] == reason)]
+    if not len(trig):
+        return []
+    res = SC[SC["to"] == "1"]
+    P = S.paid
+    amounts: dict = {}
+    # per benefit: candidate triggering changes in time order; the earliest qualifying one sets the month
+    for b, g in trig.sort_values(["b", "ts"]).groupby("b", sort=True):
+        pb = P[P["b"].to_numpy() == b]
+        rts = res.loc[res["b"] == b, "ts"].to_numpy()
+        chosen = None
+        for ts in g["ts"].tolist():
+            m = int(ts[:4]) * 12 + int(ts[5:7]) - 1
+            later_resume = bool((rts > ts).any())
+            if rule == "R02":
+                pay = bool(((pb["ptype"].to_numpy() == 2) & (pb["pm"].to_numpy() >= m)).any())
+            else:
+                pay = bool((pb["pm"].to_numpy() > m).any())
+            if later_resume or pay:
+                chosen = m
+                break
+        if chosen is None:
+            continue
+        p = int(S.b_person[b])
+        amt = int(pb.loc[pb["pm"].to_numpy() > chosen, "cents"].sum())
+        amounts[p] = amounts.get(p, 0) + amt
+    return _person_rule(rule, S, amounts)
+
+
+def _person_month_totals(S: State):
+    P = S.paid
+    T = P.groupby(["p", "pm"], sort=True)["cents"].sum().reset_index()
+    # M and scheme per person
+    bk = np.flatnonzero(S.b_known)
+    bp = S.b_person[bk]
+    M = np.zeros(len(S.p_id), dtype=np.int64)
+    np.add.at(M, bp, S.b_amt[bk])
+    order = np.lexsort((bk, -S.b_amt[bk], bp))  # by person, amount desc, benefit asc
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = bp[order][1:] != bp[order][:-1]
+    scheme = np.full(len(S.p_id), None, dtype=object)
+    scheme[bp[order][first]] = S.b_scheme[bk[order][first]]
+    return T, M, scheme
+
+
+def r04_r05(S: State) -> list:
+    T, M, scheme = _person_month_totals(S)
+    p = T["p"].to_numpy()
+    sch = scheme[p]
+    f3 = np.array([FLOOR3[s] for s in sch], dtype=np.int64)
+    f2 = np.array([FLOOR2[s] for s in sch], dtype=np.int64)
+    t = T["cents"].to_numpy()
+    rows = []
+    hi3 = t > np.maximum(3 * M[p], f3)
+    a4 = pd.Series(t[hi3]).groupby(p[hi3]).sum()
+    rows += _person_rule("R04", S, {int(k): int(v) for k, v in a4.items()})
+    hi2 = t > np.maximum(2 * M[p], f2)
+    H = T[hi2]
+    a5: dict = {}
+    for pp, g in H.groupby("p", sort=True):
+        ms = np.sort(g["pm"].to_numpy())
+        if len(ms) >= 2 and (np.diff(ms) <= 11).any():
+            a5[int(pp)] = int(g["cents"].sum())
+    rows += _person_rule("R05", S, a5)
+    return rows
+
+
+def r07(S: State) -> list:
+    P = S.paid
+    l1 = pd.DataFrame(dict(acct=S.acct_no[P["acct"].to_numpy()], p=P["p"].to_numpy()))
+    bk = np.flatnonzero(S.b_known & (S.b_status == "1"))
+    l2 = pd.DataFrame(dict(acct=S.b_acct[bk], p=S.b_person[bk]))
+    L = pd.concat([l1, l2], ignore_index=True).drop_duplicates()
+    L["nid"] = S.p_nid[L["p"].to_numpy()]
+    nn = L[L["nid"].notna()].groupby("acct")["nid"].nunique()
+    shared = set(nn[nn >= 2].index)
+    if not shared:
+        return []
+    amt = P.assign(acct_s=S.acct_no[P["acct"].to_numpy()])
+    amt = amt[amt["acct_s"].isin(shared)].groupby("acct_s")["cents"].sum()
+    rows = []
+    Ls = L[L["acct"].isin(shared)]
+    for a, g in Ls.groupby("acct", sort=True):
+        counties = pd.Series(S.p_county[g["p"].unique()]).value_counts()
+        top = counties.max()
+        county = min(c for c, v in counties.items() if v == top)
+        rows.append(_row("R07", a, county, int(amt.get(a, 0)), ""))
+    return rows
+
+
+def _explode(x: pd.DataFrame) -> pd.DataFrame:
+    n = x["n"].to_numpy()
+    rep = np.repeat(np.arange(len(x)), n)
+    start = np.repeat(np.cumsum(n) - n, n)
+    off = np.arange(len(rep)) - start
+    e = x.iloc[rep].reset_index(drop=True)
+    e["m"] = e["pf"].to_numpy() + off
+    return e
+
+
+def r10(S: State) -> list:
+    T = S.wr.tables
+    inc = _current(T["incarcerations"], "record_id")
+    inc = inc[inc["sentence_type"] == "1"]
+    asof_m = cal.mi(S.w.as_of)
+    nid_to_p: dict = {}
+    for p in np.flatnonzero(S.p_known):
+        if S.p_nid[p] is not None:
+            nid_to_p.setdefault(S.p_nid[p], []).append(int(p))
+    pm_rows = []
+    for idn, sd, ed in zip(inc["id_number"], inc["start_date"], inc["end_date"]):
+        n = normalize_id(idn)
+        if n is None or n not in nid_to_p:
+            continue
+        s = int(sd[:4]) * 12 + int(sd[5:7]) - 1
+        e = asof_m if ed is None or ed != ed else int(ed[:4]) * 12 + int(ed[5:7]) - 1
+        for p in nid_to_p[n]:
+            for m in range(s + 1, e + 1):
+                pm_rows.append((p, m))
+    if not pm_rows:
+        return []
+    J = pd.DataFrame(sorted(set(pm_rows)), columns=["p", "m"])
+    P = S.paid
+    x = _explode(P[P["p"].isin(set(J["p"]))])
+    x = x.merge(J, on=["p", "m"])
+    return _person_rule("R10", S, _frac_sum(x["p"].to_numpy(), x["cents"].to_numpy(), x["n"].to_numpy()))
+
+
+def r11(S: State) -> list:
+    w = S.w
+    X = S.X
+    F = X[(X["status"].to_numpy() == 2) & (X["paid"].to_numpy() <= w.asof_day - 60)]
+    if not len(F):
+        return []
+    P = S.paid
+    R = P[P["ptype"].isin([1, 2]) & P["b"].isin(set(F["b"]))][["b", "pf", "pt", "paid"]]
+    j = F[["no", "b", "pf", "pt", "paid"]].merge(R, on="b", suffixes=("", "_r"))
+    cov = j[(j["paid_r"] > j["paid"]) & (j["pf_r"] <= j["pf"]) & (j["pt_r"] >= j["pt"])]
+    covered = set(cov["no"])
+    SC = S.SC.assign(day=_day(S.SC["ts"]))
+    k = F[["no", "b", "paid"]].merge(SC[["b", "day"]], on="b")
+    changed = set(k.loc[k["day"] >= k["paid"], "no"])
+    rows = []
+    for r in F.itertuples():
+        if r.no in covered or r.no in changed:
+            continue
+        pid = S.p_id[r.p]
+        rows.append(_row("R11", f"PO{r.no:015d}", S.p_county[r.p], int(r.cents), pid))
+    return rows
+
+
+def r12(S: State) -> list:
+    P = S.paid
+    bp = P[P["ptype"].to_numpy() == 2]
+    cnt = bp.groupby("p").size()
+    bp = bp[bp["p"].isin(set(cnt[cnt >= 3].index))]
+    amounts: dict = {}
+    for p, g in bp.groupby("p", sort=True):
+        ms = g["pm"].to_numpy()
+        c = g["cents"].to_numpy()
+        inwin = np.zeros(len(ms), dtype=bool)
+        for a in np.unique(ms):
+            for start in range(a - 11, a + 1):
+                sel = (ms >= start) & (ms <= start + 11)
+                if sel.sum() >= 3:
+                    inwin |= sel
+        if inwin.any():
+            amounts[int(p)] = int(c[inwin].sum())
+    return _person_rule("R12", S, amounts)
+
+
+def r17(S: State) -> list:
+    w = S.w
+    T = S.wr.tables
+    lo = cal.add_months(w.as_of, -24).isoformat()
+    hi = w.as_of.isoformat()
+    ce = _current(T["certifications"], "cert_id")
+    ok = ce[(ce["result"] == "1") & (ce["certified_on"] > lo) & (ce["certified_on"] <= hi)]
+    passed = set(ok["person_id"])
+    lim = cal.mi(w.as_of) - 24
+    bk = np.flatnonzero(S.b_known & (S.b_status == "1") & (S.b_start <= lim))
+    ps = sorted(set(S.b_person[bk].tolist()))
+    rows = []
+    for p in ps:
+        pid = S.p_id[p]
+        if pid not in passed:
+            rows.append(_row("R17", pid, S.p_county[p], None, pid))
+    return rows
+
+
+def r27(S: State) -> list:
+    P = S.paid
+    nid = S.p_nid[P["p"].to_numpy()]
+    x = P.assign(nid=nid)
+    x = x[x["nid"].notna()]
+    nb = x.groupby("nid")["b"].nunique()
+    x = x[x["nid"].isin(set(nb[nb >= 2].index))]
+    if not len(x):
+        return []
+    e = _explode(x)
+    per = e.groupby(["nid", "m"])["b"].nunique()
+    dup = per[per >= 2].reset_index()[["nid", "m"]]
+    e = e.merge(dup, on=["nid", "m"])
+    # the paying benefit with the largest monthly_amount per (nid, month), ties smallest benefit
+    e["bamt"] = S.b_amt[e["b"].to_numpy()]
+    top = e.sort_values(["nid", "m", "bamt", "b"], ascending=[True, True, False, True]).drop_duplicates(
+        ["nid", "m"])[["nid", "m", "b"]].rename(columns={"b": "top"})
+    e = e.merge(top, on=["nid", "m"])
+    rest = e[e["b"] != e["top"]]
+    amounts = _frac_sum(rest["nid"].to_numpy(), rest["cents"].to_numpy(), rest["n"].to_numpy())
+    # person records of each normalized id: the smallest person_id
+    persons = {}
+    for p in np.flatnonzero(S.p_known):
+        n = S.p_nid[p]
+        if n is not None and n not in persons:
+            persons[n] = int(p)   # indices ascend with person_id
+    rows = []
+    for n in sorted(set(dup["nid"])):
+        p = persons[n]
+        rows.append(_row("R27", n, S.p_county[p], amounts.get(n, 0), S.p_id[p]))
+    return rows
+
+
+def r28(S: State) -> list:
+    T = S.wr.tables
+    ba = T["bank_accounts"]
+    last = int(S.w.batch_days[-1])
+    ba = ba[(ba["_from"].to_numpy() <= last) & (ba["_exc"] != "rejected")]
+    holder = {}
+    for a, hid, hn in zip(ba["account_no"], ba["holder_id_number"], ba["holder_name"]):
+        present = hid is not None and hid == hid and str(hid).strip() != ""
+        holder[a] = (True, normalize_id(hid)) if present else (False, hn)
+    P = S.paid
+    acct = S.acct_no[P["acct"].to_numpy()]
+    pp = P["p"].to_numpy()
+    bad = np.zeros(len(P), dtype=bool)
+    for i, (a, p) in enumerate(zip(acct.tolist(), pp.tolist())):
+        h = holder.get(a)
+        if h is None:
+            continue
+        if h[0]:
+            bad[i] = h[1] is None or h[1] != S.p_nid[p]
+        else:
+            bad[i] = h[1] != S.p_name[p]
+    x = P[bad]
+    a = x.groupby("p")["cents"].sum()
+    return _person_rule("R28", S, {int(k): int(v) for k, v in a.items()})
+
+
+def flags(w, wr) -> list[tuple[str, str, str, str, str]]:
+    S = State(w, wr)
+    rows = []
+    rows += r01(S)
+    rows += _r02_r03(S, "R02")
+    rows += _r02_r03(S, "R03")
+    rows += r04_r05(S)
+    rows += r07(S)
+    rows += r10(S)
+    rows += r11(S)
+    rows += r12(S)
+    rows += r17(S)
+    rows += r27(S)
+    rows += r28(S)
+    check_plants(w, S, rows)
+    return rows
+
+
+def check_plants(w, S: State, rows: list) -> None:
+    """Planted positives must be flagged, planted near-misses must not."""
+    by_rule: dict[str, set[str]] = {}
+    for r in rows:
+        by_rule.setdefault(r[0], set()).add(r[1])
+
+    def subject(key: tuple) -> str:
+        kind, v = key
+        if kind == "p":
+            return S.p_id[v]
+        if kind == "acct":
+            return S.acct_no[v]
+        if kind == "nid":
+            return S.p_nid[v]
+        if kind == "payout":
+            b, m = v
+            ym = (m // 12) * 100 + m % 12 + 1
+            return f"PO{ym * 10**9 + b * 100 + 100:015d}"
+        raise ValueError(kind)
+
+    for rule, keys in w.plants.pos_keys.items():
+        for key in keys:
+            assert subject(key) in by_rule.get(rule, set()), f"planted {rule} positive {key} not in the truth"
+    for rule, keys in w.plants.near_keys.items():
+        for key in keys:
+            assert subject(key) not in by_rule.get(rule, set()), f"planted {rule} near-miss {key} in the truth"
