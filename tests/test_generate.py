@@ -133,13 +133,138 @@ def test_refuses_foreign_directory(tmp_path: Path) -> None:
         generate(tmp_path / "x", tmp_path / "x" / "truth", 300, 1, AS_OF, 2)
 
 
-ORACLE_RULES = ["R06", "R08", "R09", "R13", "R14", "R15", "R16", "R18", "R19", "R20", "R21", "R22", "R23",
-                "R24", "R25", "R26", "R29"]
+ALL_RULES = [f"R{i:02d}" for i in range(1, 30)]
 
 
-def test_truth_has_flags_for_implemented_rules(landing: Path) -> None:
-    rows = list(csv.DictReader(open(landing.parent / "out_truth" / "truth_flags.csv", encoding="utf-8")))
-    rules = {r["rule_code"] for r in rows}
-    assert set(ORACLE_RULES) <= rules
+def _truth(landing: Path) -> list[dict]:
+    return list(csv.DictReader(open(landing.parent / "out_truth" / "truth_flags.csv", encoding="utf-8")))
+
+
+def _summary(landing: Path) -> dict:
+    return json.loads((landing.parent / "out_truth" / "truth_summary.json").read_text(encoding="utf-8"))
+
+
+def _rows(landing: Path, name: str) -> list[dict]:
+    """Every row of an increment file over all batches, in batch order."""
+    out = []
+    for batch in sorted(landing.iterdir()):
+        text = _decode((batch / name).read_bytes())
+        out += list(csv.DictReader(text.splitlines()))
+    return out
+
+
+def _current_payouts(landing: Path) -> dict[str, dict]:
+    """Latest row per payout_id across batches (a later batch wins)."""
+    cur: dict[str, dict] = {}
+    for r in _rows(landing, "payouts.csv"):
+        cur[r["payout_id"]] = r
+    return cur
+
+
+def _mi(s: str) -> int:
+    return int(s[:4]) * 12 + int(s[5:7]) - 1
+
+
+def test_truth_has_flags_for_every_rule(landing: Path) -> None:
+    rows = _truth(landing)
+    counts = {r: sum(1 for x in rows if x["rule_code"] == r) for r in ALL_RULES}
+    assert all(c >= 1 for c in counts.values()), counts
+    assert _summary(landing)["expected_flags"] == counts
+    keys = [(r["rule_code"], r["subject_id"]) for r in rows]
+    assert len(keys) == len(set(keys))
     r24 = {r["subject_id"] for r in rows if r["rule_code"] == "R24"}
     assert "U34040326" not in r24  # near-miss: disabled on time, last login on the leaving day
+
+
+def test_amount_columns(landing: Path) -> None:
+    no_amount = {"R06", "R08", "R13", "R16", "R17", "R18", "R19", "R20", "R21", "R22", "R23", "R24", "R25",
+                 "R26", "R29"}
+    for r in _truth(landing):
+        if r["rule_code"] in no_amount:
+            assert r["amount"] == "", r
+        else:
+            assert r["amount"] != "" and len(r["amount"].split(".")[1]) == 2, r
+        if r["rule_code"] == "R07":
+            assert r["person_id"] == ""
+        if r["rule_code"] == "R27":
+            assert len(r["subject_id"]) == 18 and normalize_id(r["subject_id"]) == r["subject_id"]
+
+
+def test_planted_subjects_in_truth_and_near_misses_not(landing: Path) -> None:
+    s = _summary(landing)
+    truth = {(r["rule_code"], r["subject_id"]) for r in _truth(landing)}
+    assert set(s["planted_subjects"]) >= {"R01", "R02", "R03", "R04", "R05", "R07", "R10", "R11", "R12", "R17",
+                                         "R27", "R28"}
+    for rule, subjects in s["planted_subjects"].items():
+        assert subjects and all((rule, x) in truth for x in subjects), rule
+    for rule, subjects in s["near_miss_subjects"].items():
+        assert not any((rule, x) in truth for x in subjects), rule
+
+
+def test_r01_amount_from_csvs(landing: Path) -> None:
+    """R01 of a planted person = per-month amounts of its paid payouts covering months after the death month."""
+    s = _summary(landing)
+    truth = {(r["rule_code"], r["subject_id"]): r for r in _truth(landing)}
+    persons = {r["person_id"]: r for r in csv.DictReader(
+        _decode((landing / "20210630" / "persons.csv").read_bytes()).splitlines())}
+    deaths = _rows(landing, "deaths.csv")
+    pays = _current_payouts(landing)
+    for pid in s["planted_subjects"]["R01"][:4]:
+        nid = normalize_id(persons[pid]["id_number"])
+        dm = min(_mi(d["death_date"]) for d in deaths if normalize_id(d["id_number"]) == nid)
+        total = 0.0
+        for p in pays.values():
+            if p["person_id"] != pid or p["pay_status"] != "1" or p["pay_month"] < "2019-01":
+                continue
+            f, t = _mi(p["period_from"]), _mi(p["period_to"])
+            after = t - max(f, dm + 1) + 1
+            if after > 0:
+                total += float(p["amount"]) * after / (t - f + 1)
+        assert total > 0
+        assert abs(float(truth[("R01", pid)]["amount"]) - total) < 0.006, pid
+        assert truth[("R01", pid)]["county_code"] == persons[pid]["county_code"]
+        assert truth[("R01", pid)]["person_id"] == pid
+
+
+def test_r04_amount_from_csvs(landing: Path) -> None:
+    """R04 amount = sum of T(m) over the months with T(m) > max(3M, floor)."""
+    s = _summary(landing)
+    truth = {(r["rule_code"], r["subject_id"]): r for r in _truth(landing)}
+    ben = list(csv.DictReader(_decode((landing / "20210630" / "benefits.csv").read_bytes()).splitlines()))
+    pays = _current_payouts(landing)
+    floors = {"170": 3000, "110": 20000, "120": 30000}
+    for pid in s["planted_subjects"]["R04"][:3]:
+        mine = [b for b in ben if b["person_id"] == pid]
+        M = sum(float(b["monthly_amount"]) for b in mine)
+        scheme = sorted(mine, key=lambda b: (-float(b["monthly_amount"]), b["benefit_id"]))[0]["scheme_code"]
+        T: dict[str, float] = {}
+        for p in pays.values():
+            if p["person_id"] == pid and p["pay_status"] == "1" and p["pay_month"] >= "2019-01":
+                T[p["pay_month"]] = T.get(p["pay_month"], 0) + float(p["amount"])
+        total = sum(v for v in T.values() if v > max(3 * M, floors[scheme]))
+        assert abs(float(truth[("R04", pid)]["amount"]) - total) < 0.006, pid
+
+
+def test_later_batch_correction(landing: Path) -> None:
+    """A payout re-delivered in a later batch: the truth follows the corrected row."""
+    seen: dict[str, list[tuple[str, dict]]] = {}
+    for batch in sorted(landing.iterdir()):
+        for r in csv.DictReader(_decode((batch / "payouts.csv").read_bytes()).splitlines()):
+            seen.setdefault(r["payout_id"], []).append((batch.name, r))
+    corrected = {k: v for k, v in seen.items() if len(v) > 1}
+    assert len(corrected) == 2
+    truth = {(r["rule_code"], r["subject_id"]) for r in _truth(landing)}
+    s = _summary(landing)
+    kinds = set()
+    for pid, versions in corrected.items():
+        (b0, first), (b1, last) = versions
+        assert b0 < b1 == "20210630"
+        if first["pay_status"] != last["pay_status"]:
+            assert (first["pay_status"], last["pay_status"]) == ("2", "1")
+            assert ("R11", pid) not in truth and pid in s["near_miss_subjects"]["R11"]
+            kinds.add("status")
+        else:
+            assert round(float(first["amount"]) * 100) == 40 * round(float(last["amount"]) * 100)
+            assert ("R04", last["person_id"]) not in truth and last["person_id"] in s["near_miss_subjects"]["R04"]
+            kinds.add("amount")
+    assert kinds == {"status", "amount"}

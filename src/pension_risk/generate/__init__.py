@@ -85,7 +85,9 @@ def _write_truth(truth: Path, w, wr, flags, args: dict) -> None:
     for r in flags:
         counts[r[0]] += 1
     summary = dict(arguments=args, batches=[f"{d:%Y%m%d}" for d in w.batch_dates], expected_flags=counts,
-                   planted_positives=w.plants.positives, near_misses=w.plants.near_misses)
+                   planted_positives=w.plants.positives, near_misses=w.plants.near_misses,
+                   planted_subjects=getattr(w.plants, "pos_subjects", {}),
+                   near_miss_subjects=getattr(w.plants, "near_subjects", {}))
     (truth / "truth_summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
                                               encoding="utf-8")
 

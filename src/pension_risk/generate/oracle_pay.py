@@ -457,6 +457,8 @@ def check_plants(w, S: State, rows: list) -> None:
             return f"PO{ym * 10**9 + b * 100 + 100:015d}"
         raise ValueError(kind)
 
+    w.plants.pos_subjects = {r: sorted({subject(k) for k in ks}) for r, ks in sorted(w.plants.pos_keys.items())}
+    w.plants.near_subjects = {r: sorted({subject(k) for k in ks}) for r, ks in sorted(w.plants.near_keys.items())}
     for rule, keys in w.plants.pos_keys.items():
         for key in keys:
             assert subject(key) in by_rule.get(rule, set()), f"planted {rule} positive {key} not in the truth"
