@@ -15,7 +15,7 @@ from pension_risk.contract import FILES
 def _make_check(file: str, stem: str):
     @asset_check(
         name=f"great_expectations_{stem}",
-        asset=AssetKey([f"stg_landing__{stem}"]),
+        asset=AssetKey(["staging", f"stg_landing__{stem}"]),
         blocking=True,
         description=f"Great Expectations suite expectations/{stem}.py for {file}",
     )

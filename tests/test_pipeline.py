@@ -1,0 +1,102 @@
+"""The nightly job end to end on the contract's example: publish, idempotence, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pension_risk.cli import main
+from tests.landing_helpers import EXAMPLE, copy_landing
+
+pytestmark = pytest.mark.slow
+
+
+def _q(path: Path, sql: str):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_staged_rows_equal_manifest_rows_minus_exceptions(example_warehouse):
+    audit = _q(example_warehouse, "select file, status, manifest_rows, staged_rows, exception_rows "
+                                  "from marts.batch_audit where batch_id = '20210531' order by file")
+    assert len(audit) == 16 and {a[1] for a in audit} == {"accepted"}
+    for file, _status, manifest_rows, staged, exceptions in audit:
+        assert manifest_rows == staged + exceptions, file
+        stem = file.rsplit(".", 1)[0]
+        n = _q(example_warehouse, f"select count(*) from staging.stg_landing__{stem} where _batch_id = '20210531'")
+        assert n[0][0] == staged, file
+    assert dict((a[0], a[2]) for a in audit)["operations.csv"] == 39548
+
+
+def test_orphan_payout_is_reported_not_dropped(example_warehouse):
+    rows = _q(example_warehouse, "select reason from marts.data_quality_exceptions "
+                                 "where key = 'PO202011099999101' and staged order by reason")
+    assert [r[0].split(":")[0] for r in rows] == [
+        "account_no account absent from bank_accounts", "benefit_id unknown benefit", "person_id unknown person"]
+
+
+def test_run_again_changes_nothing_and_rejected_batch_gives_exit_3(tmp_path, capsys):
+    landing = copy_landing(EXAMPLE, tmp_path / "landing")
+    warehouse = tmp_path / "w.duckdb"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    flags = _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1")
+    assert len(flags) > 20
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    assert _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1") == flags
+    assert _q(warehouse, "select count(*) from marts.batch_audit") == [(32,)]
+
+    # a third batch that fails its checksum: published with exit 3, the rejection audited
+    bad = landing / "20210731"
+    bad.mkdir()
+    for f in (landing / "20210630").iterdir():
+        (bad / f.name).write_bytes(f.read_bytes())
+    (bad / "manifest.json").write_text(
+        (landing / "20210630" / "manifest.json").read_text(encoding="utf-8")
+        .replace('"20210630"', '"20210731"').replace("2021-06-30", "2021-07-31"), encoding="utf-8")
+    (bad / "cards.csv").write_bytes((bad / "cards.csv").read_bytes().replace(b",1,", b",2,", 1))
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 3
+    err = capsys.readouterr().err
+    assert "20210731/cards.csv rejected: sha256 mismatch" in err
+    audit = _q(warehouse, "select status, reason from marts.batch_audit where batch_id = '20210731' "
+                          "and file = 'cards.csv'")
+    assert audit[0][0] == "rejected" and "sha256 mismatch" in audit[0][1]
+    assert _q(warehouse, "select batch_id from intermediate.int_as_of") == [("20210630",)]
+    assert _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1") == flags
+
+
+def test_failed_run_leaves_the_published_file_untouched(tmp_path, capsys):
+    landing = copy_landing(EXAMPLE, tmp_path / "landing")
+    warehouse = tmp_path / "w.duckdb"
+    warehouse.write_bytes(b"not a duckdb file, but it is what readers have now")
+    before = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing published" in err and "Traceback" not in err
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
+    assert not (tmp_path / ".w.duckdb.building").exists()
+
+
+def test_missing_landing_directory_is_one_clear_line(tmp_path, capsys):
+    assert main(["run", "--landing", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"pension-risk run: error: landing directory not found: {tmp_path / 'nope'}"
+
+
+def test_dagster_definitions_load():
+    from orchestration.definitions import defs
+
+    repo = defs.get_repository_def()
+    assert repo.get_job("nightly_screening_job")
+    schedule = repo.get_schedule_def("nightly_screening")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert repo.get_sensor_def("landing_sensor")
+    keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
+    assert {"landing/payouts", "staging/stg_landing__payouts", "marts/risk_flags", "published_warehouse"} <= keys
+    checks = {k.name for k in repo.asset_graph.asset_check_keys}
+    assert "great_expectations_payouts" in checks
