@@ -61,7 +61,7 @@ def truth_flags(w, wr) -> list[tuple[str, str, str, str, str]]:
     certs = _current(T["certifications"], "cert_id")
     for c, p, m, op, rv in zip(certs["cert_id"], certs["person_id"], certs["method"], certs["operator_id"],
                                certs["reviewer_id"]):
-        if m == "3" and (rv is None or rv == op):
+        if m == "3" and (rv is None or rv != rv or rv == op):
             flags.append(("R19", c, pcounty[p], "", p))
     # deaths by normalized id
     deaths = _current(T["deaths"], "death_id")
@@ -115,7 +115,7 @@ def truth_flags(w, wr) -> list[tuple[str, str, str, str, str]]:
         cashier = set(roles.loc[(roles["role_code"] == "FIN_CASHIER") & (roles["granted_on"] <= me)
                                 & (roles["revoked_on"].isna() | (roles["revoked_on"] > me)), "user_id"])
         diff = abs(round(float(r.book_balance) - float(r.bank_balance), 2))
-        if r.reviewed_by is None or r.reviewed_by == r.prepared_by or r.reviewed_by in cashier or diff != 0:
+        if pd.isna(r.reviewed_by) or r.reviewed_by == r.prepared_by or r.reviewed_by in cashier or diff != 0:
             flags.append(("R15", r.recon_id, r.county_code, f"{diff:.2f}", ""))
     sus = _current(T["suspects"], "suspect_id")
     for s, day, c in zip(sus["suspect_id"], sus["issued_on"], sus["county_code"]):
