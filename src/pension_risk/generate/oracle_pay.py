@@ -175,11 +175,15 @@ def _r02_r03(S: State, rule: str) -> list:
         return []
     res = SC[SC["to"] == "1"]
     P = S.paid
+    P = P[P["b"].isin(set(trig["b"]))]
+    pgroups = {int(b): g for b, g in P.groupby("b", sort=False)}
+    rgroups = {int(b): g["ts"].to_numpy() for b, g in res[res["b"].isin(set(trig["b"]))].groupby("b", sort=False)}
+    empty = P.iloc[:0]
     amounts: dict = {}
     # per benefit: candidate triggering changes in time order; the earliest qualifying one sets the month
     for b, g in trig.sort_values(["b", "ts"]).groupby("b", sort=True):
-        pb = P[P["b"].to_numpy() == b]
-        rts = res.loc[res["b"] == b, "ts"].to_numpy()
+        pb = pgroups.get(int(b), empty)
+        rts = rgroups.get(int(b), np.array([], dtype=object))
         chosen = None
         for ts in g["ts"].tolist():
             m = int(ts[:4]) * 12 + int(ts[5:7]) - 1
@@ -239,24 +243,26 @@ def r04_r05(S: State) -> list:
 
 def r07(S: State) -> list:
     P = S.paid
-    l1 = pd.DataFrame(dict(acct=S.acct_no[P["acct"].to_numpy()], p=P["p"].to_numpy()))
+    a_index = {a: i for i, a in enumerate(S.acct_no.tolist())}
+    l1 = pd.DataFrame(dict(acct=P["acct"].to_numpy(), p=P["p"].to_numpy())).drop_duplicates()
     bk = np.flatnonzero(S.b_known & (S.b_status == "1"))
-    l2 = pd.DataFrame(dict(acct=S.b_acct[bk], p=S.b_person[bk]))
+    l2 = pd.DataFrame(dict(acct=np.array([a_index.get(a, -1) for a in S.b_acct[bk]], dtype=np.int64),
+                           p=S.b_person[bk]))
+    assert (l2["acct"] >= 0).all()
     L = pd.concat([l1, l2], ignore_index=True).drop_duplicates()
     L["nid"] = S.p_nid[L["p"].to_numpy()]
     nn = L[L["nid"].notna()].groupby("acct")["nid"].nunique()
     shared = set(nn[nn >= 2].index)
     if not shared:
         return []
-    amt = P.assign(acct_s=S.acct_no[P["acct"].to_numpy()])
-    amt = amt[amt["acct_s"].isin(shared)].groupby("acct_s")["cents"].sum()
+    amt = P[P["acct"].isin(shared)].groupby("acct")["cents"].sum()
     rows = []
     Ls = L[L["acct"].isin(shared)]
     for a, g in Ls.groupby("acct", sort=True):
         counties = pd.Series(S.p_county[g["p"].unique()]).value_counts()
         top = counties.max()
         county = min(c for c, v in counties.items() if v == top)
-        rows.append(_row("R07", a, county, int(amt.get(a, 0)), ""))
+        rows.append(_row("R07", S.acct_no[a], county, int(amt.get(a, 0)), ""))
     return rows
 
 
@@ -398,25 +404,31 @@ def r28(S: State) -> list:
     ba = T["bank_accounts"]
     last = int(S.w.batch_days[-1])
     ba = ba[(ba["_from"].to_numpy() <= last) & (ba["_exc"] != "rejected")]
-    holder = {}
+    a_index = {a: i for i, a in enumerate(S.acct_no.tolist())}
+    n_a = len(S.acct_no)
+    known = np.zeros(n_a, dtype=bool)
+    present = np.zeros(n_a, dtype=bool)
+    h_nid = np.full(n_a, None, dtype=object)
+    h_name = np.full(n_a, None, dtype=object)
     for a, hid, hn in zip(ba["account_no"], ba["holder_id_number"], ba["holder_name"]):
-        present = hid is not None and hid == hid and str(hid).strip() != ""
-        holder[a] = (True, normalize_id(hid)) if present else (False, hn)
+        i = a_index[a]
+        known[i] = True
+        h_name[i] = hn
+        if hid is not None and hid == hid and str(hid).strip() != "":
+            present[i] = True
+            h_nid[i] = normalize_id(hid)
     P = S.paid
-    acct = S.acct_no[P["acct"].to_numpy()]
-    pp = P["p"].to_numpy()
-    bad = np.zeros(len(P), dtype=bool)
-    for i, (a, p) in enumerate(zip(acct.tolist(), pp.tolist())):
-        h = holder.get(a)
-        if h is None:
-            continue
-        if h[0]:
-            bad[i] = h[1] is None or h[1] != S.p_nid[p]
-        else:
-            bad[i] = h[1] != S.p_name[p]
+    a = P["acct"].to_numpy()
+    p = P["p"].to_numpy()
+    pn = S.p_nid[p]
+    hn = h_nid[a]
+    # a present holder id that fails the check (h_nid None) differs from everyone
+    id_diff = pd.isna(hn) | (hn != pn)
+    name_diff = h_name[a] != S.p_name[p]
+    bad = known[a] & np.where(present[a], id_diff, name_diff)
     x = P[bad]
-    a = x.groupby("p")["cents"].sum()
-    return _person_rule("R28", S, {int(k): int(v) for k, v in a.items()})
+    s = x.groupby("p")["cents"].sum()
+    return _person_rule("R28", S, {int(k): int(v) for k, v in s.items()})
 
 
 def flags(w, wr) -> list[tuple[str, str, str, str, str]]:
