@@ -301,3 +301,18 @@ def freshness() -> dict[str, Any]:
         "published_at": mtime,
         "warehouse": str(path),
     }
+
+
+def ensure_navigation() -> None:
+    """Run the page through the entrypoint's st.navigation (call first on every page).
+
+    A fresh server whose first request opens a page URL directly (e.g. /county)
+    executes dashboards/pages/<page>.py in Streamlit's legacy pages-directory mode,
+    without app.py (no sidebar toggle, no page titles). Switch to st.navigation
+    mode and rerun: app.py then runs and resolves the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

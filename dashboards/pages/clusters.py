@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboards import data
 
+data.ensure_navigation()
+
 
 def dot(cluster) -> str:
     """Graphviz DOT of one cluster: accounts (boxes) linked to persons (ellipses)."""

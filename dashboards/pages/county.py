@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboards import data
 
+data.ensure_navigation()
+
 st.title("县区详情")
 basic = data.summary_basic()
 names = dict(zip(basic["agency_code"], basic["agency_name"], strict=True))

@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboards import data
 
+data.ensure_navigation()
+
 st.title("数据时效")
 info = data.freshness()
 c1, c2, c3 = st.columns(3)

@@ -8,6 +8,8 @@ import streamlit as st
 
 from dashboards import data
 
+data.ensure_navigation()
+
 st.title("全市概览")
 basic = data.summary_basic()
 total = data.total_row(basic)

@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboards import data
 
+data.ensure_navigation()
+
 st.title("数据质量")
 exceptions = data.data_quality_exceptions()
 rejected = exceptions[~exceptions["staged"].astype(bool)]

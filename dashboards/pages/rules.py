@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboards import data
 
+data.ensure_navigation()
+
 st.title("疑点明细")
 rules = data.rules()
 counts = data.summary_problems("TOTAL").set_index("item_code")["problem_count"].to_dict()

@@ -1,0 +1,121 @@
+"""Real browser (headless Chromium from Debian): the displayed totals are the mart's."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures_reports import reports_warehouse  # noqa: F401
+from tests.test_summary import rows
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(warehouse: Path):
+    """`streamlit run dashboards/app.py` on a free localhost port; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "PENSION_RISK_WAREHOUSE": str(warehouse), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("streamlit did not start")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            yield page
+        finally:
+            browser.close()
+
+
+def metric_values(page) -> dict[str, str]:
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    values = {}
+    for metric in page.locator('[data-testid="stMetric"]').all():
+        label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        values[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return values
+
+
+def number(text: str) -> Decimal:
+    return Decimal(re.sub(r"[^0-9.\-]", "", text))
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists(), reason="chromium not installed")
+def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: F811
+    wh = reports_warehouse.warehouse
+    basic = {r["agency_code"]: r for r in rows(wh, "select * from marts.summary_basic")}
+    with streamlit_server(wh) as url, browser_page() as page:
+        page.goto(f"{url}/overview")
+        page.wait_for_selector("text=全市概览", timeout=60_000)
+        metrics = metric_values(page)
+        total = basic["TOTAL"]
+        assert number(metrics["待遇领取人数"]) == total["recipients_total"]
+        assert number(metrics["系统筛查疑点数"]) == total["system_flags"]
+        assert number(metrics["涉及金额(万元)"]) == total["flag_amount"]
+        assert number(metrics["已核查数"]) == total["verified_count"]
+        assert number(metrics["追回金额(万元)"]) == total["recovered_amount"]
+        # the 附件1 table (an HTML table): the 全市合计 row
+        page.wait_for_selector('[data-testid="stTable"] table', timeout=60_000)
+        total_row = page.locator('[data-testid="stTable"] tr', has_text="全市合计").first
+        cells = [c.strip() for c in total_row.locator("td").all_inner_texts()]
+        assert number(cells[7]) == total["system_flags"]  # 系统筛查·系统筛查疑点数
+        assert number(cells[9]) == total["flag_amount"]
+
+        page.goto(f"{url}/county")
+        page.wait_for_selector("text=县区详情", timeout=60_000)
+        metrics = metric_values(page)
+        first = basic["340400"]  # the page opens on 淮南市本级
+        assert number(metrics["系统筛查疑点数"]) == first["system_flags"]
+        assert number(metrics["涉及金额(万元)"]) == first["flag_amount"]
+        assert number(metrics["待遇领取人数"]) == first["recipients_total"]
