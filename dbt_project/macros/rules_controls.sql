@@ -34,17 +34,6 @@
      and {{ hour_of(ts_expr) }} < {{ var('work_end_hour') }})
 {%- endmacro %}
 
-{# Aggregate text values into one readable string ('a, b, c'), ordered by order_expr. #}
-{% macro string_agg_ordered(value_expr, order_expr, sep=', ') -%}
-    {{ return(adapter.dispatch('string_agg_ordered', 'pension_risk')(value_expr, order_expr, sep)) }}
-{%- endmacro %}
-{% macro default__string_agg_ordered(value_expr, order_expr, sep) -%}
-    string_agg({{ value_expr }}, '{{ sep }}' order by {{ order_expr }})
-{%- endmacro %}
-{% macro spark__string_agg_ordered(value_expr, order_expr, sep) -%}
-    array_join(transform(array_sort(collect_list(struct({{ order_expr }} as k, {{ value_expr }} as v))), x -> x.v), '{{ sep }}')
-{%- endmacro %}
-
 {# Union of the rule models with the common output columns, in a fixed order. #}
 {% macro union_rule_models(model_names) -%}
     {%- for m in model_names %}
