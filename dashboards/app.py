@@ -19,7 +19,7 @@ from dashboards import data  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
-st.set_page_config(page_title="社保基金管理风险排查", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="社保基金管理风险排查", page_icon=":material/shield:", layout="wide")
 
 
 def _page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
@@ -28,35 +28,35 @@ def _page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
 
 # Titles of the case pages (owned by the case-verification pages); unknown files get their stem.
 CASE_PAGE_TITLES = {
-    "cases_worklist": ("风险台账", "📋"),
-    "cases_case": ("案件核查", "🔎"),
-    "cases_checklist": ("自查清单", "☑️"),
+    "cases_worklist": ("风险台账", ":material/list_alt:"),
+    "cases_case": ("案件核查", ":material/search:"),
+    "cases_checklist": ("自查清单", ":material/checklist:"),
 }
 
 
 def case_pages() -> list[st.Page]:
     pages = []
     for path in sorted(PAGES.glob("cases_*.py")):
-        title, icon = CASE_PAGE_TITLES.get(path.stem, (path.stem, "📄"))
+        title, icon = CASE_PAGE_TITLES.get(path.stem, (path.stem, ":material/description:"))
         pages.append(_page(path.name, title, icon))
     return pages
 
 
 sections = {
     "统计报表": [
-        _page("overview.py", "全市概览", "🏙️", default=True),
-        _page("county.py", "县区详情", "🏘️"),
+        _page("overview.py", "全市概览", ":material/location_city:", default=True),
+        _page("county.py", "县区详情", ":material/holiday_village:"),
     ],
     "疑点分析": [
-        _page("rules.py", "疑点明细", "🚩"),
-        _page("clusters.py", "共用账户团伙", "🕸️"),
+        _page("rules.py", "疑点明细", ":material/flag:"),
+        _page("clusters.py", "共用账户团伙", ":material/hub:"),
     ],
 }
 if cases := case_pages():
     sections["核查整改"] = cases
 sections["数据运维"] = [
-    _page("quality.py", "数据质量", "🧪"),
-    _page("freshness.py", "数据时效", "⏱️"),
+    _page("quality.py", "数据质量", ":material/rule:"),
+    _page("freshness.py", "数据时效", ":material/schedule:"),
 ]
 
 navigation = st.navigation(sections)
