@@ -73,3 +73,9 @@
 {% macro md5_hex(expr) -%}
     {{ dbt.hash(expr) }}
 {%- endmacro %}
+
+{# dbt-duckdb's safe_cast is a plain cast, which fails on "2019-02-30": use try_cast
+   so an impossible date is null (and its row rejected) instead of failing the build. #}
+{% macro duckdb__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
