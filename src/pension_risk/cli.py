@@ -121,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"pension-risk {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line, the traceback on request
+        if os.environ.get("PENSION_RISK_DEBUG"):
+            raise
+        print(f"pension-risk {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(set PENSION_RISK_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":
