@@ -75,6 +75,8 @@ def plant_all(w: World) -> None:
         b = pool.take()
         p = person(b)
         dm = month_between(M0 + 2, Ml - 5)
+        if dm % 12 in (4, 5):   # not May/June: the July 调整补差 would be paid and cover a month after death
+            dm -= 2
         death = cal.day_num(cal.mi_date(dm, 20))
         received = cal.day_num(cal.mi_date(dm + 2, 20))
         B.at[b, "pay_to"] = dm + 2
