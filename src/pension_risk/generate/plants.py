@@ -183,6 +183,11 @@ def plant_all(w: World) -> None:
     for i in range(k):
         b1, b2 = pool.take(), pool.take()
         B.at[b2, "acct"] = int(B.at[b1, "acct"])
+        a1 = int(B.at[b1, "acct"])
+        if a1 < w.n_base_accounts and w.A0.at[a1, "holder_id"] is None \
+                and P.at[person(b1), "name"] == P.at[person(b2), "name"]:
+            # same name and no holder id: the payee would be indistinguishable from the holder (not R28)
+            w.A0.at[a1, "holder_id"] = P.at[person(b1), "id_number"]
         pl.pos("R07", f"P{person(b1)} and P{person(b2)} share account of benefit {b1}", key=("acct", int(B.at[b1, "acct"])))
         pl.pos("R28", f"P{person(b2)}: paid into P{person(b1)}'s account", key=("p", person(b2)))
     for i in range(k):
@@ -191,7 +196,10 @@ def plant_all(w: World) -> None:
         g = int(P.at[p, "gender"])
         child_id = w.new_id(P.at[p, "county"], int(P.at[p, "birth"]) + 9000, g)
         holder_id = child_id if i % 2 == 0 else None
-        a = new_account(w, P.at[p, "name"][0] + ("军" if i % 3 else "敏"), holder_id, w.first_day - 300)
+        hname = P.at[p, "name"][0] + ("军" if i % 3 else "敏")
+        if hname == P.at[p, "name"]:
+            hname = P.at[p, "name"][0] + "小" + hname[1:]
+        a = new_account(w, hname, holder_id, w.first_day - 300)
         B.at[b, "acct"] = a
         pl.pos("R28", f"P{p}: account held by another person ({'id' if holder_id else 'name'} differs)", key=("p", p))
     for i in range(2):
