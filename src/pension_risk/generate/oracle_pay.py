@@ -80,6 +80,8 @@ class State:
         self.p_name[self.pidx] = per["name"].to_numpy()
         self.p_nid = np.full(n_p, None, dtype=object)
         self.p_nid[self.pidx] = [normalize_id(x) for x in per["id_number"]]
+        codes, _ = pd.factorize(pd.Series(self.p_nid), use_na_sentinel=True)
+        self.p_nidc = codes.astype(np.int64)   # integer code of the normalized id, -1 when none
         ben = T["benefits"]
         ben = ben[(ben["_from"].to_numpy() <= last) & (ben["_exc"] != "rejected")]
         bidx = np.array([int(x[1:]) - 1 for x in ben["benefit_id"]], dtype=np.int64)
@@ -222,15 +224,14 @@ def _person_month_totals(S: State):
 def r04_r05(S: State) -> list:
     T, M, scheme = _person_month_totals(S)
     p = T["p"].to_numpy()
-    sch = scheme[p]
-    f3 = np.array([FLOOR3[s] for s in sch], dtype=np.int64)
-    f2 = np.array([FLOOR2[s] for s in sch], dtype=np.int64)
+    f3p = np.array([FLOOR3.get(x, 0) for x in scheme], dtype=np.int64)
+    f2p = np.array([FLOOR2.get(x, 0) for x in scheme], dtype=np.int64)
     t = T["cents"].to_numpy()
     rows = []
-    hi3 = t > np.maximum(3 * M[p], f3)
+    hi3 = t > np.maximum(3 * M[p], f3p[p])
     a4 = pd.Series(t[hi3]).groupby(p[hi3]).sum()
     rows += _person_rule("R04", S, {int(k): int(v) for k, v in a4.items()})
-    hi2 = t > np.maximum(2 * M[p], f2)
+    hi2 = t > np.maximum(2 * M[p], f2p[p])
     H = T[hi2]
     a5: dict = {}
     for pp, g in H.groupby("p", sort=True):
@@ -368,13 +369,16 @@ def r17(S: State) -> list:
 
 def r27(S: State) -> list:
     P = S.paid
-    nid = S.p_nid[P["p"].to_numpy()]
-    x = P.assign(nid=nid)
-    x = x[x["nid"].notna()]
-    nb = x.groupby("nid")["b"].nunique()
-    x = x[x["nid"].isin(set(nb[nb >= 2].index))]
+    # candidate ids: a normalized id with >= 2 distinct benefits among the paid payouts
+    pairs = P[["p", "b"]].drop_duplicates()
+    pairs = pairs.assign(nidc=S.p_nidc[pairs["p"].to_numpy()])
+    pairs = pairs[pairs["nidc"] >= 0]
+    nb = pairs.groupby("nidc")["b"].nunique()
+    cand = set(nb[nb >= 2].index)
+    x = P[np.isin(S.p_nidc[P["p"].to_numpy()], list(cand))]
     if not len(x):
         return []
+    x = x.assign(nid=S.p_nid[x["p"].to_numpy()])
     e = _explode(x)
     per = e.groupby(["nid", "m"])["b"].nunique()
     dup = per[per >= 2].reset_index()[["nid", "m"]]
@@ -418,15 +422,17 @@ def r28(S: State) -> list:
             present[i] = True
             h_nid[i] = normalize_id(hid)
     P = S.paid
-    a = P["acct"].to_numpy()
-    p = P["p"].to_numpy()
+    # compare once per (account, person) pair
+    pairs = P[["acct", "p"]].drop_duplicates()
+    a = pairs["acct"].to_numpy()
+    p = pairs["p"].to_numpy()
     pn = S.p_nid[p]
     hn = h_nid[a]
     # a present holder id that fails the check (h_nid None) differs from everyone
     id_diff = pd.isna(hn) | (hn != pn)
     name_diff = h_name[a] != S.p_name[p]
-    bad = known[a] & np.where(present[a], id_diff, name_diff)
-    x = P[bad]
+    bad = pairs[known[a] & np.where(present[a], id_diff, name_diff)]
+    x = P.merge(bad, on=["acct", "p"])
     s = x.groupby("p")["cents"].sum()
     return _person_rule("R28", S, {int(k): int(v) for k, v in s.items()})
 
