@@ -85,6 +85,9 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "rectification_status varchar, rectification_measures varchar, verified_by varchar, verified_on date, "
         "updated_at timestamp)"
     )
+    # identity of a case, kept by the store so a case whose flag stopped firing still says what it was
+    for column in ("rule_code", "subject_id", "person_id", "county_code"):
+        con.execute(f"alter table raw.case_records add column if not exists {column} varchar")
     con.execute(
         "create table if not exists raw.checklist_answers (agency_code varchar, item_code varchar, "
         "answer varchar, note varchar, rectification_status varchar, updated_by varchar, updated_at timestamp)"
