@@ -19,6 +19,8 @@ from pension_risk.cases.store import (
     CaseStoreError,
 )
 
+data.ensure_navigation()
+
 st.title("案件核查")
 warehouse = queries.warehouse_path()
 store = queries.store_path(warehouse)

@@ -8,6 +8,10 @@ import streamlit as st
 from pension_risk.cases import queries, service
 from pension_risk.cases.store import CHECKLIST_ANSWERS, RECTIFICATION_STATUSES, CaseStore, CaseStoreError
 
+from dashboards import data  # noqa: E402
+
+data.ensure_navigation()
+
 st.title("自查清单")
 st.caption("通知所列、无法由数据筛查回答的检查事项，由各经办机构逐项自查填报（存在/不存在、说明、整改情况），汇入附件2。")
 warehouse = queries.warehouse_path()

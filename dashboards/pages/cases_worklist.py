@@ -9,6 +9,8 @@ from dashboards import data
 from pension_risk.cases import queries
 from pension_risk.cases.store import CONCLUSIONS, RECTIFICATION_STATUSES
 
+data.ensure_navigation()
+
 
 @st.cache_data(show_spinner=False)
 def _ledger(path: str, version: float) -> pd.DataFrame:
