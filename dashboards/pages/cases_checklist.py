@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboards import data  # noqa: E402
 from pension_risk.cases import queries, service
 from pension_risk.cases.store import CHECKLIST_ANSWERS, RECTIFICATION_STATUSES, CaseStore, CaseStoreError
-
-from dashboards import data  # noqa: E402
 
 data.ensure_navigation()
 
