@@ -10,14 +10,12 @@ Money is computed in cents; per-month amounts as exact fractions of cents, round
 
 from __future__ import annotations
 
-import datetime as dt
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from pension_risk.generate import cal
-from pension_risk.generate.world import DAY
 from pension_risk.ids import normalize_id
 
 SCREEN_M = 2019 * 12
@@ -137,7 +135,7 @@ def _row(rule: str, subject: str, county: str, amount, person: str) -> tuple[str
 def _frac_sum(groups: np.ndarray, num: np.ndarray, den: np.ndarray) -> dict:
     """Exact sum of num/den per group (num, den int arrays)."""
     out: dict = {}
-    for g, a, b in zip(groups.tolist(), num.tolist(), den.tolist()):
+    for g, a, b in zip(groups.tolist(), num.tolist(), den.tolist(), strict=True):
         out[g] = out.get(g, Fraction(0)) + Fraction(a, b)
     return out
 
@@ -287,7 +285,7 @@ def r10(S: State) -> list:
         if S.p_nid[p] is not None:
             nid_to_p.setdefault(S.p_nid[p], []).append(int(p))
     pm_rows = []
-    for idn, sd, ed in zip(inc["id_number"], inc["start_date"], inc["end_date"]):
+    for idn, sd, ed in zip(inc["id_number"], inc["start_date"], inc["end_date"], strict=True):
         n = normalize_id(idn)
         if n is None or n not in nid_to_p:
             continue
@@ -414,7 +412,7 @@ def r28(S: State) -> list:
     present = np.zeros(n_a, dtype=bool)
     h_nid = np.full(n_a, None, dtype=object)
     h_name = np.full(n_a, None, dtype=object)
-    for a, hid, hn in zip(ba["account_no"], ba["holder_id_number"], ba["holder_name"]):
+    for a, hid, hn in zip(ba["account_no"], ba["holder_id_number"], ba["holder_name"], strict=True):
         i = a_index[a]
         known[i] = True
         h_name[i] = hn
