@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -206,16 +207,16 @@ def _writer(path: str, who: str, field: str, n: int, counter_case: str) -> None:
 def test_two_processes_recording_at_the_same_time_lose_no_update(store: CaseStore):
     store.initialize()
     n = 60
-    ctx = mp.get_context("spawn")
+    # two real OS processes (subprocess, not multiprocessing: after Streamlit's AppTest the
+    # parent's __main__ is a page script, which multiprocessing's spawn would re-run)
+    repo = Path(__file__).resolve().parents[1]
+    code = "import sys; from tests.test_cases_store import _writer; _writer(sys.argv[1], sys.argv[2], sys.argv[3], {n}, 'counter')"
     procs = [
-        ctx.Process(target=_writer, args=(str(store.path), "甲", "problem_note", n, "counter")),
-        ctx.Process(target=_writer, args=(str(store.path), "乙", "rectification_measures", n, "counter")),
+        subprocess.Popen([sys.executable, "-c", code.format(n=n), str(store.path), who, field], cwd=repo)
+        for who, field in (("甲", "problem_note"), ("乙", "rectification_measures"))
     ]
     for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+        assert p.wait(120) == 0
     shared = store.get_case("shared")
     assert shared["problem_note"] == f"甲-{n - 1}"
     assert shared["rectification_measures"] == f"乙-{n - 1}"

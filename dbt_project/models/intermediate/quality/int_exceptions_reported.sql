@@ -1,6 +1,8 @@
 {# Reported rows (staged = true): staged and used as RULES.md says, but listed for
    the data team: id numbers failing their check, references to unknown persons,
-   benefits, accounts or users (orphans). Checked on the current state. #}
+   benefits, accounts or users (orphans). Every staged row of every usable batch is
+   checked (a snapshot's row is reported in each batch that delivers it); a
+   reference is known when any usable batch delivered the referenced key. #}
 {% set id_checks = [
     ('persons', 'id_number', 'id_valid', 'person_id'),
     ('users', 'id_number', 'id_valid', 'user_id'),
@@ -32,7 +34,7 @@ bad_id_{{ loop.index }} as (
         _row_number as row_number,
         cast({{ key }} as {{ dbt.type_string() }}) as key,
         concat('{{ col }} fails its check (GB 11643): ', {{ col }}) as reason
-    from {{ ref('int_' ~ stem ~ '_current') }}
+    from {{ ref('stg_landing__' ~ stem) }}
     where {{ col }} is not null and not {{ valid }}
 ),
 {% endfor %}
@@ -44,8 +46,8 @@ orphan_{{ loop.index }} as (
         src._row_number as row_number,
         cast(src.{{ key }} as {{ dbt.type_string() }}) as key,
         concat('{{ col }} {{ label }}: ', src.{{ col }}) as reason
-    from {{ ref('int_' ~ stem ~ '_current') }} as src
-    left join (select distinct {{ ref_col }} from {{ ref('int_' ~ ref_stem ~ '_current') }}) as known
+    from {{ ref('stg_landing__' ~ stem) }} as src
+    left join (select distinct {{ ref_col }} from {{ ref('stg_landing__' ~ ref_stem) }}) as known
         on src.{{ col }} = known.{{ ref_col }}
     where src.{{ col }} is not null and known.{{ ref_col }} is null
 ),
