@@ -211,3 +211,13 @@ final as (
 
 select * from final
 {%- endmacro %}
+
+{#
+  Share of a payout's amount that falls on k of its n covered months
+  (amount x k / n), divided once per payout and kept as an exact-enough decimal
+  (8 places) so that sums are exact and a half cent rounds away from zero at the
+  end (to_yuan), as summing rounded per-month doubles would not.
+#}
+{% macro payout_share(amount, k, n) -%}
+    cast({{ amount }} * {{ k }} / {{ n }} as decimal(38, 8))
+{%- endmacro %}

@@ -57,10 +57,40 @@ duplicated_months as (
     group by nid, covered_month
 ),
 
+duplicate_payout_months as (
+    select
+        persons.nid,
+        covered_months.payout_id,
+        covered_months.amount,
+        covered_months.covered_month_count
+    from covered_months
+    inner join persons on covered_months.person_id = persons.person_id
+    inner join ranked
+        on persons.nid = ranked.nid
+        and covered_months.covered_month = ranked.covered_month
+        and covered_months.benefit_id = ranked.benefit_id
+    where ranked.paying_benefits >= 2
+      and ranked.benefit_rank > 1
+),
+
+duplicate_totals as (
+    select
+        nid,
+        sum(duplicate_share) as duplicate_total
+    from (
+        select
+            nid,
+            payout_id,
+            {{ payout_share('amount', 'count(*)', 'covered_month_count') }} as duplicate_share
+        from duplicate_payout_months
+        group by nid, payout_id, amount, covered_month_count
+    ) as per_payout
+    group by nid
+),
+
 per_id as (
     select
         nid,
-        sum(duplicate_amount) as duplicate_total,
         count(*) as duplicated_month_count,
         {{ json_array_agg(
             json_obj_nested([
@@ -131,7 +161,7 @@ final as (
         per_id.nid as subject_id,
         first_record.person_id,
         first_record.county_code,
-        {{ to_yuan('per_id.duplicate_total') }} as amount,
+        {{ to_yuan('duplicate_totals.duplicate_total') }} as amount,
         {{ json_obj_nested([
             ('id_number', 'per_id.nid'),
             ('person_records', 'person_record_lists.records', 'json'),
@@ -140,6 +170,7 @@ final as (
             ('duplicated_months', 'per_id.months', 'json')
         ]) }} as evidence
     from per_id
+    inner join duplicate_totals on per_id.nid = duplicate_totals.nid
     inner join person_records as first_record
         on per_id.nid = first_record.nid and first_record.record_rank = 1
     inner join person_record_lists on per_id.nid = person_record_lists.nid

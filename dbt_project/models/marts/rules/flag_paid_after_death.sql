@@ -25,6 +25,7 @@ months_after_death as (
         covered_months.period_to,
         covered_months.account_no,
         covered_months.amount,
+        covered_months.covered_month_count,
         covered_months.covered_month,
         covered_months.per_month_amount
     from covered_months
@@ -43,9 +44,9 @@ per_payout as (
         account_no,
         amount,
         count(*) as months_after_death,
-        sum(per_month_amount) as amount_after_death
+        {{ payout_share('amount', 'count(*)', 'covered_month_count') }} as amount_after_death
     from months_after_death
-    group by person_id, payout_id, payout_type, pay_month, period_from, period_to, account_no, amount
+    group by person_id, payout_id, payout_type, pay_month, period_from, period_to, account_no, amount, covered_month_count
 ),
 
 per_person as (

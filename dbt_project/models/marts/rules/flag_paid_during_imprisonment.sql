@@ -44,8 +44,9 @@ months_in_prison as (
         covered_months.payout_id,
         covered_months.pay_month,
         covered_months.account_no,
-        covered_months.covered_month,
-        covered_months.per_month_amount
+        covered_months.amount,
+        covered_months.covered_month_count,
+        covered_months.covered_month
     from covered_months
     inner join terms
         on covered_months.person_id = terms.person_id
@@ -53,11 +54,23 @@ months_in_prison as (
         and covered_months.covered_month <= terms.end_month
 ),
 
+per_payout as (
+    select
+        person_id,
+        payout_id,
+        pay_month,
+        account_no,
+        count(*) as month_count,
+        {{ payout_share('amount', 'count(*)', 'covered_month_count') }} as amount_in_prison
+    from months_in_prison
+    group by person_id, payout_id, pay_month, account_no, amount, covered_month_count
+),
+
 per_person_amount as (
     select
         person_id,
-        sum(per_month_amount) as amount_in_prison
-    from months_in_prison
+        sum(amount_in_prison) as amount_in_prison
+    from per_payout
     group by person_id
 ),
 
@@ -82,14 +95,7 @@ per_person_payouts as (
             ]),
             ['pay_month', 'payout_id']
         ) }} as payouts
-    from (
-        select
-            person_id, payout_id, pay_month, account_no,
-            count(*) as month_count,
-            sum(per_month_amount) as amount_in_prison
-        from months_in_prison
-        group by person_id, payout_id, pay_month, account_no
-    ) as per_payout
+    from per_payout
     group by person_id
 ),
 
