@@ -1,7 +1,7 @@
 {#
   One row per paid payout (of int_payouts_screened) x covered month: every month
   from period_from to period_to inclusive, with the per-month amount
-  (amount / number of covered months, unrounded; rules round their sums).
+  (amount / number of covered months, unrounded, for evidence; rule amounts use payout_share: amount x k / n once per payout, exact decimals).
 #}
 with paid_payouts as (
     select * from {{ ref('int_payouts_screened') }}
