@@ -9,7 +9,6 @@ dbt's run results), the warehouse size and the peak RSS of the run's process tre
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import resource
 import subprocess
@@ -17,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 
 def main() -> int:
     p = argparse.ArgumentParser()
