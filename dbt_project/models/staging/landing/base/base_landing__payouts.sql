@@ -71,6 +71,7 @@ checked as (
             when created_by is null then 'created_by: missing'
             {{ check_value('raw_paid_on', 'paid_on', 'paid_on', required=true) }}
             when amount < 0 and payout_type <> '3' then concat('amount: negative outside 调整补差: ', raw_amount)
+            when period_from > period_to then concat('period_from after period_to: ', raw_period_from, ' > ', raw_period_to)
         end as _reject_reason
     from typed
 ),
