@@ -25,10 +25,14 @@ def run_demo(persons: int = 20000, directory: Path = Path("demo")) -> int:
     written = write_reports(warehouse=warehouse, out_dir=reports)
     print(f"\ndone in {time.monotonic() - started:.0f}s. as_of {result.as_of}, "
           f"{sum(result.flags.values())} flags; reports: {', '.join(p.name for p in written)}")
+    import orchestration
+
+    dagster_home = Path(orchestration.__file__).parent / "dagster_home"
     print(
         "\nNext:\n"
         f"  dashboard : PENSION_RISK_WAREHOUSE={warehouse} .venv/bin/streamlit run dashboards/app.py\n"
-        f"  Dagster UI: PENSION_RISK_LANDING={landing} PENSION_RISK_WAREHOUSE={warehouse} "
+        f"  Dagster UI: DAGSTER_HOME={dagster_home} PENSION_RISK_LANDING={landing} "
+        f"PENSION_RISK_WAREHOUSE={warehouse} "
         ".venv/bin/dagster dev -m orchestration.definitions\n"
         f"  SQL       : .venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
         ".sql('select rule_code, count(*) from marts.risk_flags group by 1 order by 1'))\"\n"
