@@ -6,7 +6,7 @@
 
 Exports raw.* of the DuckDB warehouse to Parquet, loads it into a local Spark
 metastore, runs `dbt build --target spark` (unit tests excluded) and compares the
-number of flags per rule with the DuckDB warehouse.
+number of flags and their total amount per rule with the DuckDB warehouse.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ COUNT = textwrap.dedent("""
     from pyspark.sql import SparkSession
     spark = (SparkSession.builder.master("local[2]").config("spark.sql.ansi.enabled", "false")
              .enableHiveSupport().getOrCreate())
-    rows = spark.sql("select rule_code, count(*) as n from marts.risk_flags group by rule_code").collect()
-    print("COUNTS=" + json.dumps({r["rule_code"]: r["n"] for r in rows}))
+    rows = spark.sql("select rule_code, count(*) as n, cast(coalesce(sum(amount), 0) as string) as total "
+                     "from marts.risk_flags group by rule_code").collect()
+    print("COUNTS=" + json.dumps({r["rule_code"]: [r["n"], "%.2f" % float(r["total"])] for r in rows}))
     spark.stop()
 """)
 
@@ -63,7 +64,8 @@ def main() -> int:
         "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()]
     for t in tables:
         con.execute(f"copy raw.{t} to '{export / (t + '.parquet')}' (format parquet)")
-    duck_counts = dict(con.execute("select rule_code, count(*) from marts.risk_flags group by 1").fetchall())
+    duck_counts = {code: [n, f"{float(total):.2f}"] for code, n, total in con.execute(
+        "select rule_code, count(*), coalesce(sum(amount), 0) from marts.risk_flags group by 1").fetchall()}
     con.close()
     py = str(args.spark_venv / "bin" / "python")
     env = {**os.environ, "PYSPARK_PYTHON": py}
@@ -84,7 +86,7 @@ def main() -> int:
         out = subprocess.run([py, "-c", COUNT], cwd=work, env=env, capture_output=True, text=True, check=True).stdout
         spark_counts = json.loads(out.split("COUNTS=")[1].splitlines()[0])
         same = spark_counts == duck_counts
-        print("flags per rule, DuckDB vs Spark:", "identical" if same else f"{duck_counts} vs {spark_counts}")
+        print("flags and amounts per rule, DuckDB vs Spark:", "identical" if same else f"{duck_counts} vs {spark_counts}")
         return 0 if same else 1
     return 1
 
