@@ -6,8 +6,14 @@ satisfy the contract; rows that do not are data-quality exceptions, never staged
 """
 
 from expectations._builders import (
-    AMOUNT, DATE, ID18, MONTH, SIGNED_AMOUNT, TIMESTAMP,
-    columns_in_order, compound_unique, in_set, matches, not_null, unique,
+    DATE,
+    MONTH,
+    SIGNED_AMOUNT,
+    columns_in_order,
+    in_set,
+    matches,
+    not_null,
+    unique,
 )
 
 FILE = "payouts.csv"

@@ -6,9 +6,8 @@ import os
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from orchestration.resources import WarehouseResource
-
 from orchestration.assets.dbt import screening_models
+from orchestration.resources import WarehouseResource
 
 
 @asset(

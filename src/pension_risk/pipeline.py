@@ -42,7 +42,7 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     started = time.monotonic()
-    say(f"[1/4] preparing the dbt project")
+    say("[1/4] preparing the dbt project")
     from orchestration.project import ensure_manifest
 
     ensure_manifest()
