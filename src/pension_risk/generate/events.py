@@ -370,6 +370,32 @@ def payouts(w: World) -> None:
     X = pd.concat([E] + adj_rows, ignore_index=True) if len(E) or adj_rows else E
     X["b"] = X["b"].astype(np.int64)
     w.adjust_rows = pd.concat(adj_rows, ignore_index=True) if adj_rows else None
+    # per extra row, vectorised: reviewer code (-2 = the agency's default reviewer), forced account (-1 = none)
+    nX = len(X)
+    x_rev = np.full(nX, -2, dtype=np.int64)
+    x_acct = np.full(nX, -1, dtype=np.int64)
+    x_corr: dict[int, object] = {}
+    if nX:
+        for i, r in enumerate(X["reviewed"].tolist()):
+            if r is None:
+                x_rev[i] = NA
+            elif r != "default":
+                x_rev[i] = uidx[r]
+        for i, v in enumerate(X["acct"].tolist()):
+            if not (v is None or (isinstance(v, float) and np.isnan(v))):
+                x_acct[i] = int(v)
+        for i, corr in enumerate(X["correction"].tolist()):
+            if corr is not None and not (isinstance(corr, float) and np.isnan(corr)):
+                x_corr[i] = corr
+    x_pm = X["pm"].to_numpy().astype(np.int64) if nX else np.zeros(0, dtype=np.int64)
+    x_order = np.argsort(x_pm, kind="stable")
+    x_bounds = np.searchsorted(x_pm[x_order], np.arange(w.M0, w.Mlast + 2))
+    ov_by_m: dict[int, list] = {}
+    for (b, mm), ov in w.overrides.items():
+        ov_by_m.setdefault(mm, []).append((b, ov))
+    corr_by_m: dict[int, list] = {}
+    for c in w.pay_corr:
+        corr_by_m.setdefault(c["m"], []).append(c)
     chunks = []
     payout_orphans = getattr(w, "orphan_payouts", [])
     for m in range(w.M0, w.Mlast + 1):
@@ -382,11 +408,12 @@ def payouts(w: World) -> None:
                    status=np.ones(n, dtype=np.int64), reviewed=rev_user[b_county[bs]], seq=np.zeros(n, dtype=np.int64),
                    paid=paid)
         df = pd.DataFrame(reg)
-        xs = X[X["pm"] == m]
+        xi_m = x_order[x_bounds[m - w.M0]:x_bounds[m - w.M0 + 1]]
+        xs = X.iloc[xi_m] if len(xi_m) else X.iloc[:0]
         if len(xs):
             xb = xs["b"].to_numpy()
-            rv = np.array([rev_user[b_county[b]] if r == "default" else (NA if r is None else uidx[r])
-                           for b, r in zip(xb, xs["reviewed"])], dtype=np.int64)
+            rcode = x_rev[xi_m]
+            rv = np.where(rcode == -2, rev_user[b_county[xb]], rcode).astype(np.int64)
             xd = pd.DataFrame(dict(b=xb, pf=xs["pf"].to_numpy(), pt=xs["pt"].to_numpy(), pm=m,
                                    ptype=xs["ptype"].to_numpy(), cents=xs["cents"].to_numpy(),
                                    channel=xs["channel"].to_numpy(), status=xs["status"].to_numpy(), reviewed=rv,
@@ -395,11 +422,10 @@ def payouts(w: World) -> None:
         if "xi" not in df:
             df["xi"] = -1
         df["xi"] = df["xi"].fillna(-1).astype(np.int64)
-        # overrides on regular payouts
-        for (b, mm), ov in w.overrides.items():
-            if mm != m:
-                continue
-            sel = np.flatnonzero((df["b"].to_numpy() == b) & (df["seq"].to_numpy() == 0))
+        # overrides on regular payouts (the regular rows come first, ordered by benefit)
+        for b, ov in ov_by_m.get(m, ()):
+            j = int(np.searchsorted(bs, b))
+            sel = np.array([j], dtype=np.int64) if j < n and bs[j] == b else np.zeros(0, dtype=np.int64)
             for col, val in ov.items():
                 if col == "reviewed":
                     val = NA if val is None else uidx[val]
@@ -414,9 +440,7 @@ def payouts(w: World) -> None:
         if len(xs):
             xa = df["xi"].to_numpy()
             has_x = xa >= 0
-            forced = np.array([X.at[i, "acct"] if i >= 0 else -1 for i in xa[has_x]], dtype=object)
-            forced = np.array([-1 if v is None or (isinstance(v, float) and np.isnan(v)) else int(v) for v in forced],
-                              dtype=np.int64)
+            forced = x_acct[xa[has_x]]
             tmp = a[has_x]
             tmp[forced >= 0] = forced[forced >= 0]
             a[has_x] = tmp
@@ -430,9 +454,7 @@ def payouts(w: World) -> None:
         df["cb"] = -1
         # corrections: the row is first delivered with `first` values (status0 / cents0) and re-delivered
         # with its final values (status / cents) in batch `cb` ("later batch wins")
-        for c in w.pay_corr:
-            if c["m"] != m:
-                continue
+        for c in corr_by_m.get(m, ()):
             sel = np.flatnonzero((df["b"].to_numpy() == c["b"]) & (df["seq"].to_numpy() == 0))
             assert len(sel) == 1, c
             for col, val in c["first"].items():
@@ -440,19 +462,36 @@ def payouts(w: World) -> None:
                     val = df["cents"].to_numpy()[sel] * val
                 df.loc[sel, col] = val
             df.loc[sel, "cb"] = c["cb"]
-        df["exc"] = 0
-        for xi in np.flatnonzero(df["xi"].to_numpy() >= 0):
-            corr = X.at[int(df.at[xi, "xi"]), "correction"]
-            if corr is not None and not (isinstance(corr, float) and np.isnan(corr)):
-                df.at[xi, "status"] = corr[1]
+        if x_corr:
+            for xi in np.flatnonzero(df["xi"].to_numpy() >= 0):
+                corr = x_corr.get(int(df.at[xi, "xi"]))
+                if corr is not None:
+                    df.at[xi, "status"] = corr[1]
         ym = (m // 12) * 100 + m % 12 + 1
         df["no"] = ym * 10**9 + bb * 100 + 100 + df["seq"].to_numpy()
         df = df.sort_values("no", kind="stable").reset_index(drop=True)
-        chunks.append(df)
+        chunks.append(_compact(df))
     w.pay_chunks = chunks
     w.pay_extra = X
     w.acct_bank = acct_bank
     w.n_orphan = len(payout_orphans)
+
+
+# compact dtypes of the payout chunks (about 30 million rows at 1M persons): consumers cast to int64
+# before any arithmetic that could leave int32
+CHUNK_DTYPES = dict(no=np.int64, b=np.int32, p=np.int32, pf=np.int32, pt=np.int32, pm=np.int32, ptype=np.int8,
+                    cents=np.int64, acct=np.int32, channel=np.int8, pb=np.int32, status=np.int8, status0=np.int8,
+                    cents0=np.int64, cb=np.int8, created=np.int32, reviewed=np.int32, paid=np.int32, xi=np.int32)
+
+
+def _compact(df: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for c, t in CHUNK_DTYPES.items():
+        v = df[c].to_numpy()
+        cv = v.astype(t)
+        assert (cv == v).all(), c
+        out[c] = cv
+    return pd.DataFrame(out)
 
 
 # ---------------------------------------------------------------------- operations

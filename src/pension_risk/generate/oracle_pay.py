@@ -103,13 +103,25 @@ class State:
         self.b_acct[bidx] = ben["account_no"].to_numpy()
         # payouts (final values; numeric model)
         cols = ["no", "b", "p", "pf", "pt", "pm", "ptype", "cents", "acct", "status", "paid"]
-        X = pd.concat([ch[cols] for ch in w.pay_chunks], ignore_index=True)
-        X = X[(X["pm"].to_numpy() >= SCREEN_M) & self.b_known[X["b"].to_numpy()]
-              & self.p_known[X["p"].to_numpy()]]
-        X = X.reset_index(drop=True)
-        X["n"] = X["pt"] - X["pf"] + 1
-        self.X = X
-        self.paid = X[X["status"].to_numpy() == 1].reset_index(drop=True)
+        # filtered chunk by chunk (no full copy of the ~30M-row model); `X` keeps only the unpaid rows
+        # (the only ones read from it), `paid` the paid ones, both in model order
+        paid_parts, other_parts = [], []
+        for ch in w.pay_chunks:
+            keep = ((ch["pm"].to_numpy() >= SCREEN_M) & self.b_known[ch["b"].to_numpy()]
+                    & self.p_known[ch["p"].to_numpy()])
+            ok = ch["status"].to_numpy() == 1
+            paid_parts.append(ch.loc[keep & ok, cols])
+            other_parts.append(ch.loc[keep & ~ok, cols])
+
+        def cat(parts: list) -> pd.DataFrame:
+            x = pd.concat(parts, ignore_index=True)
+            x["n"] = x["pt"] - x["pf"] + 1
+            return x
+
+        self.X = cat(other_parts)
+        del other_parts
+        self.paid = cat(paid_parts)
+        del paid_parts
         self.acct_no = np.asarray(wr.account_nos, dtype=object)
         # status changes
         sc = _current(T["status_changes"], "change_id")

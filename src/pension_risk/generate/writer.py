@@ -245,7 +245,7 @@ class Writer:
             user = np.where(is_bp, [f"U{a}05" for a in ags], [f"U{a}01" for a in ags])
             reviewer = np.where(is_bp, [f"U{a}03" for a in ags], [f"U{a}04" for a in ags])
             order = np.arange(len(x))
-            ts = np.where(is_bp, x["paid"].to_numpy() * DAY - DAY + 15 * 3600 + order % 3000,
+            ts = np.where(is_bp, x["paid"].to_numpy().astype(np.int64) * DAY - DAY + 15 * 3600 + order % 3000,
                           day * DAY + 9 * 3600 + ai * 600 + order // 50)
             batch = np.where(is_bp, None, [f"OB{cal.num_day(day):%Y%m%d}{i:02d}01" for i in ai])
             xi = x["xi"].to_numpy()
@@ -311,42 +311,66 @@ class Writer:
             reviewer_id=ops["reviewer"], client_ip=ip, _batch=w.batch_of(ops["ts"].to_numpy() // DAY), _exc=""))
 
     def pb_strings(self, pbs: np.ndarray) -> np.ndarray:
+        return fmt.obj(self.pb_arrow(pbs))
+
+    def pb_arrow(self, pbs: np.ndarray) -> pa.Array:
+        pbs = np.asarray(pbs, dtype=np.int64)
         m = pbs // 48
         rest = pbs % 48
         ai, bank = rest // 6, rest % 6
         ym = (m // 12) * 100 + m % 12 + 1
         ag = np.array([int(a) for a in AGENCY_CODES])[ai]
-        return fmt.obj(fmt.pad((ym * 10**6 + ag) * 100 + bank + 1, 14, "PB"))
+        return fmt.pad((ym * 10**6 + ag) * 100 + bank + 1, 14, "PB")
 
     def payout_id_strings(self, ch: pd.DataFrame) -> np.ndarray:
         return fmt.obj(fmt.pad(ch["no"].to_numpy(), 15, "PO"))
 
+    def _lookups(self) -> dict[str, pa.Array]:
+        """String columns of the payout file as arrow arrays, indexed by the model's integer codes."""
+        if getattr(self, "_lk", None) is None:
+            w = self.w
+            self._lk = dict(
+                benefit=pa.array(self.benefit_ids, type=pa.string()),
+                person=pa.array(self.person_ids, type=pa.string()),
+                account=pa.array(self.account_nos, type=pa.string()),
+                bank=pa.array(np.array(R.BANKS, dtype=object)[w.acct_bank], type=pa.string()),
+                user=pa.array(np.array([u["user_id"] for u in w.users], dtype=object), type=pa.string()))
+        return self._lk
+
     def payout_table(self, ch: pd.DataFrame, status_col: str = "status0", cents_col: str = "cents0") -> pa.Table:
-        w = self.w
-        b = ch["b"].to_numpy()
+        lk = self._lookups()
         rv = ch["reviewed"].to_numpy()
-        uids = np.array([u["user_id"] for u in w.users], dtype=object)
+        acct = ch["acct"].to_numpy()
+
+        def take(arr: pa.Array, idx: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
+            return arr.take(pa.array(np.asarray(idx, dtype=np.int64), mask=null))
+
+        def num_str(col: str) -> pa.Array:
+            return pa.array(ch[col].to_numpy().astype(np.int64)).cast(pa.string())
+
         return pa.table(dict(
             payout_id=fmt.pad(ch["no"].to_numpy(), 15, "PO"),
-            benefit_id=pa.array(self.benefit_ids[b]), person_id=pa.array(self.person_ids[ch["p"].to_numpy()]),
+            benefit_id=take(lk["benefit"], ch["b"].to_numpy()), person_id=take(lk["person"], ch["p"].to_numpy()),
             period_from=fmt.months(ch["pf"].to_numpy()), period_to=fmt.months(ch["pt"].to_numpy()),
-            pay_month=fmt.months(ch["pm"].to_numpy()), payout_type=pa.array(ch["ptype"].astype(str).to_numpy()),
-            amount=fmt.money(ch[cents_col].to_numpy()), account_no=pa.array(self.account_nos[ch["acct"].to_numpy()]),
-            bank_code=pa.array(np.array(R.BANKS, dtype=object)[w.acct_bank[ch["acct"].to_numpy()]]),
-            channel=pa.array(ch["channel"].astype(str).to_numpy()), batch_id=pa.array(self.pb_strings(ch["pb"].to_numpy())),
-            pay_status=pa.array(ch[status_col].astype(str).to_numpy()),
-            created_by=pa.array(uids[ch["created"].to_numpy()]),
-            reviewed_by=pa.array(np.where(rv >= 0, uids[np.maximum(rv, 0)], None)),
+            pay_month=fmt.months(ch["pm"].to_numpy()), payout_type=num_str("ptype"),
+            amount=fmt.money(ch[cents_col].to_numpy()), account_no=take(lk["account"], acct),
+            bank_code=take(lk["bank"], acct),
+            channel=num_str("channel"), batch_id=self.pb_arrow(ch["pb"].to_numpy()),
+            pay_status=num_str(status_col),
+            created_by=take(lk["user"], ch["created"].to_numpy()),
+            reviewed_by=take(lk["user"], np.maximum(rv, 0), rv < 0),
             paid_on=fmt.dates(ch["paid"].to_numpy())))
 
 
 def _csv_bytes(df: pd.DataFrame, columns: tuple[str, ...], enc: str, bom: bool, crlf: bool) -> bytes:
-    table = pa.Table.from_pandas(df[list(columns)].astype(object), preserve_index=False) if len(df) else None
+    # column by column (same values as converting the whole frame to object first, without the copy)
     buf = io.BytesIO()
     buf.write((",".join(columns) + "\n").encode())
-    if table is not None:
-        table = pa.table({c: table.column(c).cast(pa.string()) for c in columns})
+    if len(df):
+        table = pa.table({c: pa.array(df[c].to_numpy(dtype=object), from_pandas=True).cast(pa.string())
+                          for c in columns})
         pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+        del table
     data = buf.getvalue()
     if enc != "utf-8":
         data = data.decode("utf-8").encode(enc)
