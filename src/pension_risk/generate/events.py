@@ -479,9 +479,9 @@ def payouts(w: World) -> None:
 
 # compact dtypes of the payout chunks (about 30 million rows at 1M persons): consumers cast to int64
 # before any arithmetic that could leave int32
-CHUNK_DTYPES = dict(no=np.int64, b=np.int32, p=np.int32, pf=np.int32, pt=np.int32, pm=np.int32, ptype=np.int8,
+CHUNK_DTYPES = dict(no=np.int64, b=np.int32, p=np.int32, pf=np.int16, pt=np.int16, pm=np.int16, ptype=np.int8,
                     cents=np.int64, acct=np.int32, channel=np.int8, pb=np.int32, status=np.int8, status0=np.int8,
-                    cents0=np.int64, cb=np.int8, created=np.int32, reviewed=np.int32, paid=np.int32, xi=np.int32)
+                    cents0=np.int64, cb=np.int8, created=np.int16, reviewed=np.int16, paid=np.int32, xi=np.int32)
 
 
 def _compact(df: pd.DataFrame) -> pd.DataFrame:

@@ -105,8 +105,11 @@ class State:
         cols = ["no", "b", "p", "pf", "pt", "pm", "ptype", "cents", "acct", "status", "paid"]
         # filtered chunk by chunk (no full copy of the ~30M-row model); `X` keeps only the unpaid rows
         # (the only ones read from it), `paid` the paid ones, both in model order
+        # The oracle is the model's last reader: chunks are released as they are consumed (peak memory).
         paid_parts, other_parts = [], []
-        for ch in w.pay_chunks:
+        chunks, w.pay_chunks = w.pay_chunks, None
+        while chunks:
+            ch = chunks.pop(0)
             keep = ((ch["pm"].to_numpy() >= SCREEN_M) & self.b_known[ch["b"].to_numpy()]
                     & self.p_known[ch["p"].to_numpy()])
             ok = ch["status"].to_numpy() == 1
