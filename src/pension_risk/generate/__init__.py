@@ -63,6 +63,8 @@ def generate(out: Path, truth: Path | None, persons: int, seed: int, as_of: dt.d
     truth.mkdir(parents=True, exist_ok=True)
     write_batches(wr, bar.step)
     from pension_risk.generate import oracle
+    from pension_risk.generate.oracle_pay import release_memory
+    release_memory()
     flags = oracle.truth_flags(w, wr)
     bar.step("truth")
     _write_truth(truth, w, wr, flags, dict(persons=persons, seed=seed, as_of=as_of.isoformat(), batches=batches))

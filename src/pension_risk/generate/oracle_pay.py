@@ -51,6 +51,18 @@ def _day(s: pd.Series) -> np.ndarray:
     return (pd.to_datetime(s.astype(str).str[:10]).to_numpy().astype("datetime64[D]").astype(np.int64))
 
 
+def release_memory() -> None:
+    """Give freed heap memory back to the OS (glibc keeps it after many mid-sized frees)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _current(t: pd.DataFrame, key: str) -> pd.DataFrame:
     t = t[t["_exc"] != "rejected"]
     if "_batch" in t:
@@ -125,6 +137,7 @@ class State:
         del other_parts
         self.paid = cat(paid_parts)
         del paid_parts
+        release_memory()
         self.acct_no = np.asarray(wr.account_nos, dtype=object)
         # status changes
         sc = _current(T["status_changes"], "change_id")
@@ -220,7 +233,25 @@ def _r02_r03(S: State, rule: str) -> list:
 
 def _person_month_totals(S: State):
     P = S.paid
-    T = P.groupby(["p", "pm"], sort=True)["cents"].sum().reset_index()
+    # sum of cents per (person, pay month), ordered by person then month (a numpy group-by: far less
+    # memory than a pandas two-key group-by over ~30M rows)
+    if len(P):
+        pm = P["pm"].to_numpy().astype(np.int64)
+        lo = int(pm.min())
+        span = int(pm.max()) - lo + 1
+        key = P["p"].to_numpy().astype(np.int64) * span + (pm - lo)
+        del pm
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        sums = np.add.reduceat(P["cents"].to_numpy().astype(np.int64)[order], start)
+        del order
+        uk = key[start]
+        del key
+        T = pd.DataFrame(dict(p=uk // span, pm=uk % span + lo, cents=sums))
+    else:
+        T = pd.DataFrame(dict(p=np.zeros(0, dtype=np.int64), pm=np.zeros(0, dtype=np.int64),
+                              cents=np.zeros(0, dtype=np.int64)))
     # M and scheme per person
     bk = np.flatnonzero(S.b_known)
     bp = S.b_person[bk]
