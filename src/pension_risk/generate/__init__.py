@@ -55,15 +55,17 @@ def generate(out: Path, truth: Path | None, persons: int, seed: int, as_of: dt.d
     _prepare(out, truth)
     dates = batch_dates(as_of, batches)
     bar = _Progress(persons)
+    from pension_risk.generate.oracle_pay import release_memory
     w = World(persons, seed, as_of, dates)
     w.build(bar.step)
+    release_memory()
     wr = Writer(w, out)
     wr.build()
+    release_memory()
     out.mkdir(parents=True, exist_ok=True)
     truth.mkdir(parents=True, exist_ok=True)
     write_batches(wr, bar.step)
     from pension_risk.generate import oracle
-    from pension_risk.generate.oracle_pay import release_memory
     release_memory()
     flags = oracle.truth_flags(w, wr)
     bar.step("truth")

@@ -143,6 +143,10 @@ def truth_flags(w, wr) -> list[tuple[str, str, str, str, str]]:
             flags.append((code, wr.pb_strings(np.array([pb]))[0], ucounty[uids[first[pb]]],
                           f"{cents / 100:.2f}", ""))
     from pension_risk.generate import oracle_pay
+    # the tables above are not needed any more: free them before the payout-level oracle (peak memory)
+    del T, persons, pcounty, users, ucounty, roles, act, ben, certs, deaths, death_of, nid, active_p, cards, ops
+    del hr, bad, ob, staff, last_op, rec, sus
+    oracle_pay.release_memory()
     flags += oracle_pay.flags(w, wr)
     keys = [(f[0], f[1]) for f in flags]
     assert len(keys) == len(set(keys)), "one truth row per (rule, subject)"

@@ -56,7 +56,13 @@ def release_memory() -> None:
     import ctypes
     import gc
 
+    import pyarrow as pa
+
     gc.collect()
+    try:
+        pa.default_memory_pool().release_unused()
+    except AttributeError:
+        pass
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

@@ -420,6 +420,18 @@ def _xlsx_bytes(df: pd.DataFrame, headers: tuple[str, ...], columns: tuple[str, 
     return out.getvalue()
 
 
+def _sha256_file(path: Path) -> str:
+    """Streamed: payouts.csv of the first batch is several GB at 1M persons."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 22)
+            if not block:
+                break
+            h.update(block)
+    return h.hexdigest()
+
+
 def write_batches(wr: Writer, progress=None) -> None:
     w = wr.w
     persons = w.n0
@@ -452,7 +464,7 @@ def write_batches(wr: Writer, progress=None) -> None:
                     data = _csv_bytes(part, spec.columns, *encoding_of(spec.name, k, persons))
                 (folder / spec.name).write_bytes(data)
                 rows = len(part)
-            sha = hashlib.sha256((folder / spec.name).read_bytes()).hexdigest()
+            sha = _sha256_file(folder / spec.name)
             entries.append({"name": spec.name, "rows": int(rows), "sha256": sha})
         manifest = {"batch_id": bid, "as_of": bdate.isoformat(), "source_system": R.SOURCE_SYSTEM, "files": entries}
         (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
@@ -513,7 +525,9 @@ def _write_payouts(wr: Writer, k: int, path: Path) -> int:
             t = wr.payout_table(ch[sel])
             buf = io.BytesIO()
             pacsv.write_csv(t, buf, pacsv.WriteOptions(include_header=False, quoting_style="none"))
-            f.write(buf.getvalue())
+            del t
+            f.write(buf.getbuffer())
+            del buf
             n += int(sel.sum())
         for ch in w.pay_chunks:
             # corrections of rows delivered by an earlier batch: same payout_id, final values
@@ -523,7 +537,9 @@ def _write_payouts(wr: Writer, k: int, path: Path) -> int:
             t = wr.payout_table(ch[sel], status_col="status", cents_col="cents")
             buf = io.BytesIO()
             pacsv.write_csv(t, buf, pacsv.WriteOptions(include_header=False, quoting_style="none"))
-            f.write(buf.getvalue())
+            del t
+            f.write(buf.getbuffer())
+            del buf
             n += int(sel.sum())
         if k == len(w.batch_days) - 1:
             # an orphan payout (unknown benefit and person): reported, takes part in no rule
