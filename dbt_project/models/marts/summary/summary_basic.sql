@@ -32,6 +32,10 @@ flags as (
     select * from {{ ref('risk_flags') }}
 ),
 
+flag_persons as (
+    select * from {{ ref('int_flag_persons') }}
+),
+
 suspects as (
     select * from {{ ref('int_suspects_current') }}
 ),
@@ -82,10 +86,19 @@ flag_figures as (
     select
         county_code,
         count(*) as system_flags,
-        count(distinct person_id) as flag_persons,
         sum(amount) as flag_amount_yuan
     from flags
     group by county_code
+),
+
+-- 涉及人数: distinct recipients the agency's flags involve (int_flag_persons)
+flag_person_figures as (
+    select
+        flags.county_code,
+        count(distinct flag_persons.person_id) as flag_persons
+    from flags
+    inner join flag_persons on flags.flag_id = flag_persons.flag_id
+    group by flags.county_code
 ),
 
 -- 部省下发疑点数
@@ -122,7 +135,7 @@ agency_rows as (
         cast(round(coalesce(payout_figures.paid_since_screen_from_yuan, 0) / 10000, 2) as decimal(18, 2)) as paid_since_screen_from,
         cast(coalesce(payout_figures.screened_payout_rows, 0) as {{ dbt.type_bigint() }}) as screened_payout_rows,
         cast(coalesce(flag_figures.system_flags, 0) as {{ dbt.type_bigint() }}) as system_flags,
-        cast(coalesce(flag_figures.flag_persons, 0) as {{ dbt.type_bigint() }}) as flag_persons,
+        cast(coalesce(flag_person_figures.flag_persons, 0) as {{ dbt.type_bigint() }}) as flag_persons,
         cast(round(coalesce(flag_figures.flag_amount_yuan, 0) / 10000, 2) as decimal(18, 2)) as flag_amount,
         cast(coalesce(suspect_figures.issued_suspects, 0) as {{ dbt.type_bigint() }}) as issued_suspects,
         cast(coalesce(case_figures.verified_count, 0) as {{ dbt.type_bigint() }}) as verified_count,
@@ -133,6 +146,7 @@ agency_rows as (
     left join recipients on agencies.agency_code = recipients.county_code
     left join payout_figures on agencies.agency_code = payout_figures.county_code
     left join flag_figures on agencies.agency_code = flag_figures.county_code
+    left join flag_person_figures on agencies.agency_code = flag_person_figures.county_code
     left join suspect_figures on agencies.agency_code = suspect_figures.county_code
     left join case_figures on agencies.agency_code = case_figures.county_code
 ),

@@ -8,7 +8,8 @@
   come first, then the checklist items, each in code order.
 
   Rule rows: 问题数量 = flags of the rule attributed to the agency, 涉及人数 =
-  distinct person_id among them, 涉及金额 = their amounts (null for rules without
+  distinct recipients they involve (int_flag_persons: for R07 the persons sharing the
+  account, for R09/R14 the persons of the faulty payouts), 涉及金额 = their amounts (null for rules without
   an amount); 已核查 = cases with conclusion 属实 or 不属实, 核查属实 = 属实,
   已整改 / 整改中 = rectification_status, 未整改 = 属实 cases not (yet) 整改中 or
   已整改, 追回金额 = recovered_amount. Cases of flags that no longer fire still
@@ -35,6 +36,10 @@ checklist_items as (
 
 flags as (
     select * from {{ ref('risk_flags') }}
+),
+
+flag_persons as (
+    select * from {{ ref('int_flag_persons') }}
 ),
 
 cases as (
@@ -101,13 +106,21 @@ numbered_items as (
 
 rule_flag_figures as (
     select
-        county_code,
-        rule_code,
+        flags.county_code,
+        flags.rule_code,
         count(*) as problem_count,
-        count(distinct person_id) as persons_involved,
-        sum(amount) as amount_yuan
+        max(person_figures.persons_involved) as persons_involved,
+        sum(flags.amount) as amount_yuan
     from flags
-    group by county_code, rule_code
+    left join (
+        -- 涉及人数: distinct recipients the flags involve (int_flag_persons)
+        select flags.county_code, flags.rule_code, count(distinct flag_persons.person_id) as persons_involved
+        from flags
+        inner join flag_persons on flags.flag_id = flag_persons.flag_id
+        group by flags.county_code, flags.rule_code
+    ) as person_figures
+        on flags.county_code = person_figures.county_code and flags.rule_code = person_figures.rule_code
+    group by flags.county_code, flags.rule_code
 ),
 
 rule_case_figures as (
