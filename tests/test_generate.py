@@ -268,3 +268,32 @@ def test_later_batch_correction(landing: Path) -> None:
             assert ("R04", last["person_id"]) not in truth and last["person_id"] in s["near_miss_subjects"]["R04"]
             kinds.add("amount")
     assert kinds == {"status", "amount"}
+
+
+def test_generating_again_into_the_same_directories_works(tmp_path):
+    import datetime as dt
+
+    from pension_risk.generate import generate
+
+    out, truth = tmp_path / "landing", tmp_path / "landing_truth"
+    generate(out, truth, 300, 3, dt.date(2021, 6, 30), 2)
+    first = sorted(p.name for p in out.iterdir())
+    generate(out, truth, 300, 3, dt.date(2021, 6, 30), 2)  # the demo, run twice
+    assert sorted(p.name for p in out.iterdir()) == first == ["20210531", "20210630"]
+    assert (truth / "truth_flags.csv").exists()
+
+
+def test_refuses_to_overwrite_foreign_directories(tmp_path):
+    import datetime as dt
+
+    import pytest
+
+    from pension_risk.errors import PensionRiskError
+    from pension_risk.generate import generate
+
+    out = tmp_path / "landing"
+    out.mkdir()
+    (out / "precious.txt").write_text("not ours", encoding="utf-8")
+    with pytest.raises(PensionRiskError, match="not written by the generator"):
+        generate(out, None, 300, 3, dt.date(2021, 6, 30), 2)
+    assert (out / "precious.txt").exists()

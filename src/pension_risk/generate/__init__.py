@@ -26,13 +26,20 @@ def batch_dates(as_of: dt.date, batches: int) -> list[dt.date]:
     return sorted(out)
 
 
-def _prepare(path: Path, marker_dir: Path) -> None:
-    if path.exists():
-        if not path.is_dir():
-            raise PensionRiskError(f"{path} exists and is not a directory")
-        if any(path.iterdir()):
-            if not (marker_dir / MARKER).exists():
+def _prepare(paths: list[Path], marker_dir: Path) -> None:
+    """Refuse to overwrite what the generator did not write; then clear its earlier output.
+
+    Every path is checked before anything is deleted (the marker lives in the truth directory).
+    """
+    written_by_us = (marker_dir / MARKER).exists()
+    for path in paths:
+        if path.exists():
+            if not path.is_dir():
+                raise PensionRiskError(f"{path} exists and is not a directory")
+            if any(path.iterdir()) and not written_by_us:
                 raise PensionRiskError(f"{path} is not empty and was not written by the generator; refusing to overwrite")
+    for path in paths:
+        if path.exists() and any(path.iterdir()):
             shutil.rmtree(path)
 
 
@@ -42,8 +49,8 @@ def generate(out: Path, truth: Path | None, persons: int, seed: int, as_of: dt.d
 
     out = Path(out)
     truth = Path(truth) if truth is not None else out.parent / (out.name + "_truth")
-    if persons < 100:
-        raise PensionRiskError("--persons must be at least 100")
+    if persons < 300:
+        raise PensionRiskError("--persons must be at least 300 (so that every rule R01-R29 can be planted)")
     if batches < 1 or batches > 24:
         raise PensionRiskError("--batches must be between 1 and 24")
     if as_of < dt.date(2019, 8, 1):
@@ -51,8 +58,7 @@ def generate(out: Path, truth: Path | None, persons: int, seed: int, as_of: dt.d
     ro, rt = out.resolve(), truth.resolve()
     if rt == ro or ro in rt.parents or rt in ro.parents:
         raise PensionRiskError("the truth directory must not be inside the landing directory (or vice versa)")
-    _prepare(truth, truth)
-    _prepare(out, truth)
+    _prepare([out, truth], truth)
     dates = batch_dates(as_of, batches)
     bar = _Progress(persons)
     from pension_risk.generate.oracle_pay import release_memory

@@ -273,6 +273,9 @@ def certifications(w: World) -> None:
     op_u = np.array([f"U{c}07" for c in AGENCY_CODES], dtype=object)
     rv_u = np.array([f"U{c}08" for c in AGENCY_CODES], dtype=object)
     ci = np.array([AG_INDEX[c] for c in county]) if len(county) else np.array([], dtype=int)
+    # all-null columns come out as float at small N; keep them text so user ids fit
+    C["operator"] = C["operator"].astype(object)
+    C["reviewer"] = C["reviewer"].astype(object)
     C.loc[need_op, "operator"] = op_u[ci[need_op]]
     C.loc[need_op, "reviewer"] = rv_u[ci[need_op]]
     C.loc[C["operator"] == "", "operator"] = None
