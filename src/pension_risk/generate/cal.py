@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 import chinese_calendar
 import numpy as np
@@ -42,7 +42,7 @@ def add_months(d: dt.date, months: int) -> dt.date:
     return mi_date(m, min(d.day, last))
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_workday(d: dt.date) -> bool:
     """Official working day; outside the calendar's years, Monday-Friday."""
     try:

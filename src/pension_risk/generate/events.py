@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from pension_risk.contract import AGENCY_CODES
-from pension_risk.generate import cal, fmt, refdata as R
+from pension_risk.generate import cal, fmt
+from pension_risk.generate import refdata as R
 from pension_risk.generate.world import DAY, NA, World, legacy_or_messy
 
 AG_INDEX = {ag: i for i, ag in enumerate(AGENCY_CODES)}

@@ -8,9 +8,16 @@ import numpy as np
 
 from pension_risk.contract import AGENCY_CODES
 from pension_risk.generate import cal
-from pension_risk.generate.events import (add_payout, bank_change, clean_pool, death_record, new_account,
-                                          status_change, transfer)
-from pension_risk.generate.world import DAY, NA, World, bad_check, legacy_or_messy
+from pension_risk.generate.events import (
+    add_payout,
+    bank_change,
+    clean_pool,
+    death_record,
+    new_account,
+    status_change,
+    transfer,
+)
+from pension_risk.generate.world import DAY, NA, World, legacy_or_messy
 
 
 class Pool:

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from pension_risk.contract import AGENCY_CODES
-from pension_risk.generate import cal, fmt, refdata as R
+from pension_risk.generate import cal, fmt
+from pension_risk.generate import refdata as R
 from pension_risk.ids import check_char, to_legacy15
 
 DAY = 86400

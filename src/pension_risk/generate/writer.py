@@ -17,8 +17,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pension_risk.contract import AGENCY_CODES, FILES, FILES_BY_NAME
-from pension_risk.generate import cal, fmt, refdata as R
+from pension_risk.generate import cal, fmt
+from pension_risk.generate import refdata as R
 from pension_risk.generate.world import DAY, NA, World, bad_check, legacy_or_messy
+
 
 # deterministic encodings: (file, batch index parity) -> (encoding, bom, crlf)
 def encoding_of(name: str, k: int, persons: int) -> tuple[str, bool, bool]:
