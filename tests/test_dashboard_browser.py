@@ -78,13 +78,18 @@ def browser_page():
             browser.close()
 
 
-def metric_values(page) -> dict[str, str]:
+def metric_values(page, expected: tuple[str, ...] = ()) -> dict[str, str]:
+    """Label -> displayed value of every st.metric, once all the expected labels have rendered."""
     page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
-    values = {}
-    for metric in page.locator('[data-testid="stMetric"]').all():
-        label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
-        values[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
-    return values
+    deadline = time.monotonic() + 60
+    while True:
+        values = {}
+        for metric in page.locator('[data-testid="stMetric"]').all():
+            label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+            values[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        if all(e in values for e in expected) or time.monotonic() > deadline:
+            return values
+        page.wait_for_timeout(500)
 
 
 def number(text: str) -> Decimal:
@@ -98,7 +103,7 @@ def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: 
     with streamlit_server(wh) as url, browser_page() as page:
         page.goto(f"{url}/overview")
         page.wait_for_selector("text=全市概览", timeout=60_000)
-        metrics = metric_values(page)
+        metrics = metric_values(page, ("待遇领取人数", "系统筛查疑点数", "涉及金额(万元)", "已核查数", "追回金额(万元)"))
         total = basic["TOTAL"]
         assert number(metrics["待遇领取人数"]) == total["recipients_total"]
         assert number(metrics["系统筛查疑点数"]) == total["system_flags"]
@@ -114,7 +119,7 @@ def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: 
 
         page.goto(f"{url}/county")
         page.wait_for_selector("text=县区详情", timeout=60_000)
-        metrics = metric_values(page)
+        metrics = metric_values(page, ("系统筛查疑点数", "涉及金额(万元)", "待遇领取人数"))
         first = basic["340400"]  # the page opens on 淮南市本级
         assert number(metrics["系统筛查疑点数"]) == first["system_flags"]
         assert number(metrics["涉及金额(万元)"]) == first["flag_amount"]
