@@ -1,7 +1,10 @@
 """淮南市社保基金管理风险排查 — dashboard entrypoint (`streamlit run dashboards/app.py`).
 
-Pages are registered here by file; the case pages (dashboards/pages/cases_*.py,
-核查整改) are added when present. Data access lives in dashboards/data.py only.
+Every page needs a login (dashboards/auth.py). The pages an account sees are its
+role's (pension_risk.access.roles.pages_for); every page first calls
+``data.require_page`` and reads only through dashboards/data.py, which scopes and
+masks by role. Page files live in dashboards/views/ (not "pages/", so Streamlit
+never runs a page file on its own, without this entrypoint and its login).
 """
 
 from __future__ import annotations
@@ -15,67 +18,72 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboards import data  # noqa: E402
+from dashboards import auth, data  # noqa: E402
+from pension_risk.access.roles import pages_for  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "pages"
+VIEWS = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="社保基金管理风险排查", page_icon=":material/shield:", layout="wide")
 
-
-def _page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(str(PAGES / name), title=title, icon=icon, default=default, url_path=Path(name).stem)
-
-
-# Titles of the case pages (owned by the case-verification pages); unknown files get their stem.
-CASE_PAGE_TITLES = {
-    "cases_worklist": ("风险台账", ":material/list_alt:"),
-    "cases_case": ("案件核查", ":material/search:"),
-    "cases_checklist": ("自查清单", ":material/checklist:"),
+#: page stem -> (sidebar section, title, icon). The order is the sidebar's.
+PAGES: dict[str, tuple[str, str, str]] = {
+    "overview": ("统计报表", "全市概览", ":material/location_city:"),
+    "county": ("统计报表", "县区详情", ":material/holiday_village:"),
+    "rules": ("疑点分析", "疑点明细", ":material/flag:"),
+    "outcomes": ("疑点分析", "核查成效", ":material/fact_check:"),
+    "clusters": ("疑点分析", "共用账户团伙", ":material/hub:"),
+    "cases_worklist": ("核查整改", "风险台账", ":material/list_alt:"),
+    "cases_case": ("核查整改", "案件核查", ":material/search:"),
+    "cases_checklist": ("核查整改", "自查清单", ":material/checklist:"),
+    "quality": ("数据运维", "数据质量", ":material/rule:"),
+    "freshness": ("数据运维", "数据时效", ":material/schedule:"),
+    "accounts": ("系统管理", "账号管理", ":material/manage_accounts:"),
+    "audit": ("系统管理", "审计日志", ":material/policy:"),
 }
 
 
-def case_pages() -> list[st.Page]:
-    pages = []
-    for path in sorted(PAGES.glob("cases_*.py")):
-        title, icon = CASE_PAGE_TITLES.get(path.stem, (path.stem, ":material/description:"))
-        pages.append(_page(path.name, title, icon))
-    return pages
+def _page(stem: str, default: bool = False) -> st.Page:
+    _section, title, icon = PAGES[stem]
+    return st.Page(str(VIEWS / f"{stem}.py"), title=title, icon=icon, default=default, url_path=stem)
 
 
-sections = {
-    "统计报表": [
-        _page("overview.py", "全市概览", ":material/location_city:", default=True),
-        _page("county.py", "县区详情", ":material/holiday_village:"),
-    ],
-    "疑点分析": [
-        _page("rules.py", "疑点明细", ":material/flag:"),
-        _page("clusters.py", "共用账户团伙", ":material/hub:"),
-    ],
-}
-if cases := case_pages():
-    sections["核查整改"] = cases
-sections["数据运维"] = [
-    _page("quality.py", "数据质量", ":material/rule:"),
-    _page("freshness.py", "数据时效", ":material/schedule:"),
-]
+def _all_pages() -> list[st.Page]:
+    return [_page(stem, default=(i == 0)) for i, stem in enumerate(s for s in PAGES if (VIEWS / f"{s}.py").exists())]
 
+
+try:
+    principal, authenticator = auth.gate()
+except data.WarehouseUnavailable as exc:  # pragma: no cover - the store sits beside the warehouse
+    st.error(str(exc))
+    st.stop()
+
+if principal is None:
+    # not logged in: every URL resolves (no "page not found"), but no page runs
+    st.navigation(_all_pages(), position="hidden")
+    st.stop()
+
+allowed = [s for s in PAGES if s in pages_for(principal) and (VIEWS / f"{s}.py").exists()]
+sections: dict[str, list[st.Page]] = {}
+for i, stem in enumerate(allowed):
+    sections.setdefault(PAGES[stem][0], []).append(_page(stem, default=(i == 0)))
 navigation = st.navigation(sections)
 
 with st.sidebar:
     st.markdown("**淮南市社保基金管理风险排查**")
-    st.toggle(
-        "显示完整个人信息",
-        key=data.UNMASK_KEY,
-        value=False,
-        help="默认对身份证号、姓名、银行账号、电话脱敏显示；仅核查人员在需要时打开。",
-    )
-    try:
-        info = data.freshness()
-        st.caption(f"数据截至 {info['as_of']}（批次 {info['newest_batch']}）")
-    except data.WarehouseUnavailable:
-        pass
+    st.caption(f"{principal.name}（{principal.login}）· {principal.role.label} · {principal.scope_label}")
+    if not principal.role.sees_personal_data and (principal.role.sees_reports or principal.role.sees_cases):
+        st.caption("个人信息已脱敏显示")
+    if principal.role.sees_reports or principal.role.sees_cases:
+        try:
+            info = data.freshness()
+            st.caption(f"数据截至 {info['as_of']}（批次 {info['newest_batch']}）")
+        except data.WarehouseUnavailable:
+            pass
+    auth.logout_button(authenticator)
 
 try:
     navigation.run()
 except data.WarehouseUnavailable as exc:
+    st.error(str(exc))
+except data.NotAllowed as exc:
     st.error(str(exc))

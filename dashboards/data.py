@@ -1,18 +1,31 @@
-"""All data access of the dashboard (看板): one module, read-only, cached per published file.
+"""All data access of the dashboard (看板): one module, read-only warehouse, by role.
 
-Every query opens a short-lived read-only DuckDB connection to the published
-warehouse (env PENSION_RISK_WAREHOUSE, default demo/warehouse.duckdb) and closes it
-at once, so a nightly run can publish a new file (os.replace) at any moment: a
-reader holding the old file keeps its inode, the next query opens the new one.
-Results are cached with st.cache_data keyed on the file's (mtime, inode, size),
-so a newly published file is picked up on the next rerun.
+Every function here works for the logged-in account (``current()``, set by
+dashboards/auth.py) and returns only what its role may receive:
 
-Personal data (id numbers, names, phones, accounts) is masked here unless the
-caller asks for it unmasked (the sidebar toggle 显示完整个人信息).
+- scope: a verifier or an agency-scoped reviewer or leader gets its agency only;
+- masking: roles without the right to personal data (leader, admin, auditor) get
+  every id number, name, phone and account masked by ``pension_risk.access.masking``
+  before a value leaves this module, so no page, chart, caption, download or the
+  page source can hold an unmasked value;
+- rights: a page that is not the role's (``pension_risk.access.roles.pages_for``)
+  gets :class:`NotAllowed`.
+
+Warehouse reads open a short-lived read-only DuckDB connection to the published
+file (env PENSION_RISK_WAREHOUSE, default demo/warehouse.duckdb) and close it at
+once, so a nightly run can publish a new file (os.replace) at any moment. Results
+are cached with st.cache_data keyed on the published version, which is read
+through the same connection as the data (``_version_of``), so a process that
+DuckDB hands the replaced file's content never caches old data under a new key.
+Writes (records, reviews, checklist answers, accounts) go through
+``pension_risk.cases.service`` / ``pension_risk.access.accounts`` with the
+account as the actor; the audit log gets every unmasked view, download, upload,
+record and review.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -23,35 +36,81 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pension_risk.access import accounts as accounts_mod
+from pension_risk.access import audit, masking
+from pension_risk.access.roles import AccessDenied, Principal, pages_for
+from pension_risk.cases import queries, service
+from pension_risk.cases.store import CaseStore
 from pension_risk.report.columns import BASIC_COLUMNS, PROBLEM_COLUMNS, TOTAL_CODE, Column
 
 DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
-UNMASK_KEY = "unmask_personal_data"
+PRINCIPAL_KEY = "pension_risk_principal"
+SOURCE = "dashboard"
 
-Version = tuple[int, int, int]
+Version = tuple
 
 
 class WarehouseUnavailable(Exception):
     """The published warehouse is missing or cannot be read (message is shown to the user)."""
 
 
+class NotAllowed(AccessDenied):
+    """The logged-in account may not open this page or read this data."""
+
+
+# ---------------------------------------------------------------- who is asking
+
+def current() -> Principal:
+    """The logged-in account of this session (dashboards/auth.py), re-checked against the store."""
+    principal = st.session_state.get(PRINCIPAL_KEY)
+    if not isinstance(principal, Principal):
+        raise NotAllowed("请先登录。")
+    return principal
+
+
+def require_page(page: str) -> Principal:
+    """First call of every page: the account may open this page, else NotAllowed."""
+    principal = current()
+    if page not in pages_for(principal):
+        raise NotAllowed(f"账号 {principal.login}（{principal.role.label}）无权打开此页面。")
+    return principal
+
+
+def _need(capability: str, what: str) -> Principal:
+    principal = current()
+    if not getattr(principal.role, capability):
+        raise NotAllowed(f"账号 {principal.login}（{principal.role.label}）无权{what}。")
+    return principal
+
+
+def note_unmasked_view(page: str, target: str) -> None:
+    """Audit that this session was shown unmasked personal data (once per page and target)."""
+    principal = current()
+    if not masking.allowed(principal):
+        return
+    seen = st.session_state.setdefault("pension_risk_viewed", set())
+    key = (page, target)
+    if key in seen:
+        return
+    audit.log(store_path(), "view_unmasked", principal=principal, target=f"{page}:{target}", source=SOURCE)
+    seen.add(key)
+
+
+# ---------------------------------------------------------------- the published file
+
 def warehouse_path() -> Path:
     return Path(os.environ.get("PENSION_RISK_WAREHOUSE") or DEFAULT_WAREHOUSE)
 
 
-def warehouse_version(path: Path | None = None) -> Version:
-    """(mtime_ns, inode, size) of the published file: the cache key of every query."""
-    path = path or warehouse_path()
-    try:
-        stat = path.stat()
-    except FileNotFoundError as exc:
-        raise WarehouseUnavailable(
-            f"找不到已发布的数据仓库文件：{path}（请先运行 pension-risk run，或设置环境变量 PENSION_RISK_WAREHOUSE）"
-        ) from exc
-    return (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+def store_path() -> Path:
+    return queries.store_path(warehouse_path())
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    if not path.is_file():
+        raise WarehouseUnavailable(
+            f"找不到已发布的数据仓库文件：{path}（请先运行 pension-risk run，或设置环境变量 PENSION_RISK_WAREHOUSE）"
+        )
     last: Exception | None = None
     for attempt in range(3):  # a publish may replace the file between stat and open
         try:
@@ -62,10 +121,40 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     raise WarehouseUnavailable(f"无法打开数据仓库 {path}：{last}")
 
 
+def _version_of(con: duckdb.DuckDBPyConnection, path: Path) -> Version:
+    """The published version as this connection sees it: the publish record written into the
+    file by the run (marts.publish_info), else the newest ingest and the file's identity."""
+    try:
+        row = con.execute("select * from marts.publish_info").fetchone()
+        if row is not None:
+            return ("publish",) + tuple(str(v) for v in row)
+    except duckdb.Error:
+        pass
+    try:
+        row = con.execute("select max(ingested_at), count(*) from marts.batch_audit").fetchone()
+    except duckdb.Error:
+        row = None
+    stat = path.stat()
+    return ("file", stat.st_ino, stat.st_size, stat.st_mtime_ns, str(row))
+
+
+def warehouse_version(path: Path | None = None) -> Version:
+    """The cache key of every query (read through a connection, see _version_of)."""
+    path = path or warehouse_path()
+    con = _connect(path)
+    try:
+        return _version_of(con, path)
+    finally:
+        con.close()
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _query(sql: str, params: tuple, path: str, version: Version) -> pd.DataFrame:
     con = _connect(Path(path))
     try:
+        if _version_of(con, Path(path)) != version:
+            # DuckDB handed this process another version than the key: never cache it under this key
+            raise _StaleVersion()
         return con.execute(sql, list(params)).df()
     except duckdb.CatalogException as exc:
         raise WarehouseUnavailable(f"数据仓库中缺少所需的表：{str(exc).splitlines()[0]}") from exc
@@ -73,9 +162,18 @@ def _query(sql: str, params: tuple, path: str, version: Version) -> pd.DataFrame
         con.close()
 
 
+class _StaleVersion(Exception):
+    pass
+
+
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     path = warehouse_path()
-    return _query(sql, params, str(path), warehouse_version(path)).copy()
+    for _attempt in range(3):
+        try:
+            return _query(sql, params, str(path), warehouse_version(path)).copy()
+        except _StaleVersion:
+            time.sleep(0.2)
+    raise WarehouseUnavailable("数据仓库正在更新，请稍后刷新页面。")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -93,79 +191,51 @@ def has_relation(name: str) -> bool:
     return name in _relations(str(path), warehouse_version(path))
 
 
-# ---------------------------------------------------------------- masking (脱敏)
-
-def mask_id(value: Any) -> Any:
-    """340403********123X"""
-    if not isinstance(value, str) or len(value) < 10:
-        return value
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
-
-
-def mask_name(value: Any) -> Any:
-    if not isinstance(value, str) or not value:
-        return value
-    return value[0] + "*" * max(len(value) - 1, 1)
-
-
-def mask_account(value: Any) -> Any:
-    if not isinstance(value, str) or len(value) < 8:
-        return value
-    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
-
-
-def mask_phone(value: Any) -> Any:
-    if not isinstance(value, str) or len(value) < 7:
-        return value
-    return f"{value[:3]}****{value[-4:]}"
-
-
-_MASKERS = {
-    "id_number": mask_id, "holder_id_number": mask_id, "nid": mask_id, "holder_nid": mask_id,
-    "name": mask_name, "holder_name": mask_name,
-    "account_no": mask_account, "bank_account": mask_account, "cluster_id": mask_account,
-    "phone": mask_phone,
-}
-
-
-def mask_json(value: Any) -> Any:
-    """Mask personal fields of a parsed evidence document, recursively."""
-    if isinstance(value, dict):
-        return {k: (_MASKERS[k](v) if k in _MASKERS and not isinstance(v, dict | list) else mask_json(v))
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_json(v) for v in value]
-    return value
-
-
-def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    for column, masker in _MASKERS.items():
-        if column in df.columns:
-            df[column] = df[column].map(masker)
-    return df
-
-
-def unmasked() -> bool:
-    return bool(st.session_state.get(UNMASK_KEY, False))
+def _masked(df: pd.DataFrame) -> pd.DataFrame:
+    return masking.frame(df, current())
 
 
 # ---------------------------------------------------------------- official tables
 
 def agencies() -> pd.DataFrame:
-    return query("select agency_code, agency_name, sort_order from reference.agencies order by sort_order")
+    """Agencies of the account's scope (all for city level)."""
+    df = query("select agency_code, agency_name, sort_order from reference.agencies order by sort_order")
+    principal = current()
+    if principal.agency_code is not None:
+        df = df[df["agency_code"] == principal.agency_code]
+    return df
 
 
 def summary_basic() -> pd.DataFrame:
-    """附件1 rows (8 agencies + TOTAL) with the mart's column names."""
-    return query("select * from marts.summary_basic order by sort_order")
+    """附件1 rows (8 agencies + TOTAL; an agency-scoped leader: its own row) with the mart's column names."""
+    _need("sees_reports", "查看统计报表")
+    df = query("select * from marts.summary_basic order by sort_order")
+    principal = current()
+    if principal.agency_code is not None:
+        df = df[df["agency_code"] == principal.agency_code]
+    return df
 
 
 def summary_problems(agency_code: str | None = None) -> pd.DataFrame:
-    """附件2 rows of one agency (or all), in section / item order."""
+    """附件2 rows of one agency (or all in scope), in section / item order."""
+    _need("sees_reports", "查看统计报表")
+    principal = current()
+    if principal.agency_code is not None:
+        agency_code = principal.agency_code
     if agency_code is None:
         return query("select * from marts.summary_problems order by agency_sort_order, item_order")
     return query("select * from marts.summary_problems where agency_code = ? order by item_order", (agency_code,))
+
+
+def headline_row(df: pd.DataFrame) -> pd.Series:
+    """The row a leader's headline shows: 全市合计, or the agency of an agency-scoped leader."""
+    principal = current()
+    code = principal.agency_code or TOTAL_CODE
+    return df[df["agency_code"] == code].iloc[0]
+
+
+def total_row(df: pd.DataFrame) -> pd.Series:
+    return headline_row(df)
 
 
 def _display_value(value: Any, column: Column) -> str:
@@ -196,10 +266,6 @@ def problems_display(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def total_row(df: pd.DataFrame) -> pd.Series:
-    return df[df["agency_code"] == TOTAL_CODE].iloc[0]
-
-
 # ---------------------------------------------------------------- flags, clusters
 
 def rules() -> pd.DataFrame:
@@ -209,10 +275,16 @@ def rules() -> pd.DataFrame:
 
 
 def flags(rule_code: str | None = None, county_code: str | None = None) -> pd.DataFrame:
-    """risk_flags with the agency name; personal data masked unless unmasked()."""
+    """risk_flags with the agency name, in the account's scope, masked for its role."""
+    _need("sees_reports", "查看疑点明细")
+    principal = current()
+    if principal.agency_code is not None:
+        county_code = principal.agency_code
+    explanation = ("f.explanation" if "explanation" in _columns("marts", "risk_flags")
+                   else "cast(null as varchar) as explanation")
     sql = (
         "select f.flag_id, f.rule_code, f.rule_name, f.section, f.subject_type, f.subject_id, f.person_id, "
-        "f.county_code, a.agency_name, f.amount, f.first_seen_batch, f.evidence "
+        f"f.county_code, a.agency_name, f.amount, f.first_seen_batch, f.evidence, {explanation} "
         "from marts.risk_flags f left join reference.agencies a on f.county_code = a.agency_code where 1 = 1"
     )
     params: list[Any] = []
@@ -222,16 +294,17 @@ def flags(rule_code: str | None = None, county_code: str | None = None) -> pd.Da
     if county_code:
         sql += " and f.county_code = ?"
         params.append(county_code)
-    df = query(sql + " order by f.rule_code, f.county_code, f.subject_id", tuple(params))
-    if not unmasked():
-        subject_maskers = {"id_number": mask_id, "account_no": mask_account}
-        df["subject_id"] = [subject_maskers.get(t, lambda v: v)(s) for t, s in zip(df["subject_type"], df["subject_id"], strict=True)]
-        df["evidence"] = [json.dumps(mask_json(json.loads(e)), ensure_ascii=False) if isinstance(e, str) else e
-                          for e in df["evidence"]]
-    return df
+    return _masked(query(sql + " order by f.rule_code, f.county_code, f.subject_id", tuple(params)))
+
+
+def _columns(schema: str, table: str) -> set[str]:
+    df = query("select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+               (schema, table))
+    return set(df["column_name"])
 
 
 def evidence(text: str | None) -> Any:
+    """A flag's evidence (already masked by flags()) parsed for display."""
     if not text:
         return {}
     try:
@@ -241,15 +314,19 @@ def evidence(text: str | None) -> Any:
 
 
 def flags_by_month() -> pd.DataFrame:
-    """Flags by the batch in which they first fired (系统筛查疑点 trend)."""
+    """Flags by the batch in which they first fired (系统筛查疑点 trend), in scope."""
+    _need("sees_reports", "查看统计报表")
+    principal = current()
     return query(
         "select first_seen_batch as batch_id, count(*) as flags, sum(coalesce(amount, 0)) as amount "
-        "from marts.risk_flags group by 1 order by 1"
+        "from marts.risk_flags where (? is null or county_code = ?) group by 1 order by 1",
+        (principal.agency_code, principal.agency_code),
     )
 
 
 def payouts_by_month() -> pd.DataFrame:
-    """Paid amount (万元) and payout rows per pay_month since screen_from."""
+    """Paid amount (万元) and payout rows per pay_month since screen_from (city level)."""
+    _need("sees_reports", "查看统计报表")
     return query(
         "select pay_month, round(sum(case when is_paid then amount else 0 end) / 10000, 2) as paid_wan, "
         "count(*) as payout_rows from intermediate.int_payouts_screened group by 1 order by 1"
@@ -257,31 +334,42 @@ def payouts_by_month() -> pd.DataFrame:
 
 
 def shared_account_clusters() -> pd.DataFrame:
+    _need("sees_reports", "查看共用账户团伙")
+    principal = current()
     df = query(
         "select c.cluster_id, c.account_no, c.person_id, c.id_number, c.name, c.county_code, a.agency_name "
         "from marts.shared_account_clusters c left join reference.agencies a on c.county_code = a.agency_code "
-        "order by c.cluster_id, c.account_no, c.person_id"
+        "where (? is null or c.county_code = ?) "
+        "order by c.cluster_id, c.account_no, c.person_id",
+        (principal.agency_code, principal.agency_code),
     )
-    return df if unmasked() else mask_frame(df)
+    return _masked(df)
 
 
 # ---------------------------------------------------------------- quality and freshness
 
 def data_quality_exceptions() -> pd.DataFrame:
-    return query(
-        "select batch_id, file, row_number, key, reason, staged, raw_content "
+    """Row-level problems; for roles without personal data: keys and reasons masked, raw lines withheld."""
+    _need("sees_reports", "查看数据质量")
+    columns = _columns("marts", "data_quality_exceptions")
+    reason_zh = "reason_zh" if "reason_zh" in columns else "cast(null as varchar) as reason_zh"
+    return _masked(query(
+        f"select batch_id, file, row_number, key, reason, {reason_zh}, staged, raw_content "
         "from marts.data_quality_exceptions order by batch_id, file, row_number"
-    )
+    ))
 
 
 def batch_audit() -> pd.DataFrame:
-    return query("select * from marts.batch_audit order by batch_id, file")
+    return _masked(query("select * from marts.batch_audit order by batch_id, file"))
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def freshness() -> dict[str, Any]:
-    """Newest batch, as_of, last successful ingest, and when the file was published."""
+    """Newest batch, as_of, last successful ingest, and when the file was published (all Asia/Shanghai)."""
     as_of = query("select batch_id, as_of from intermediate.int_as_of")
-    audit = query(
+    audit_rows = query(
         "select max(batch_id) filter (where status = 'accepted') as newest_accepted_batch, "
         "max(ingested_at) filter (where status = 'accepted') as last_accepted_at, "
         "max(ingested_at) as last_ingested_at, "
@@ -289,30 +377,166 @@ def freshness() -> dict[str, Any]:
         "from marts.batch_audit"
     )
     path = warehouse_path()
-    mtime = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").tz_convert("Asia/Shanghai").tz_localize(None)
-    row = audit.iloc[0]
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, SHANGHAI).replace(tzinfo=None)
+    row = audit_rows.iloc[0]
     return {
         "newest_batch": as_of["batch_id"].iloc[0] if len(as_of) else None,
         "as_of": pd.Timestamp(as_of["as_of"].iloc[0]).date() if len(as_of) else None,
         "newest_accepted_batch": row["newest_accepted_batch"],
-        "last_accepted_at": row["last_accepted_at"],
-        "last_ingested_at": row["last_ingested_at"],
+        "last_accepted_at": shanghai_time(row["last_accepted_at"]),
+        "last_ingested_at": shanghai_time(row["last_ingested_at"]),
         "rejected_batches": int(row["rejected_batches"] or 0),
         "published_at": mtime,
-        "warehouse": str(path),
+        "warehouse": path.name,
     }
 
 
-def ensure_navigation() -> None:
-    """Run the page through the entrypoint's st.navigation (call first on every page).
+def shanghai_time(value: Any) -> dt.datetime | None:
+    """ingested_at is the server's local time (naive): shown in Asia/Shanghai."""
+    if value is None or pd.isna(value):
+        return None
+    moment = pd.Timestamp(value).to_pydatetime()
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None)  # a naive time is read as the server's local time
 
-    A fresh server whose first request opens a page URL directly (e.g. /county)
-    executes dashboards/pages/<page>.py in Streamlit's legacy pages-directory mode,
-    without app.py (no sidebar toggle, no page titles). Switch to st.navigation
-    mode and rerun: app.py then runs and resolves the same URL.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+# ---------------------------------------------------------------- cases (核查)
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ledger(path: str, version: Version) -> pd.DataFrame:
+    return queries.ledger(Path(path))
+
+
+def worklist() -> pd.DataFrame:
+    """Every case of the account's scope, with the store's current values (unmasked: verification team)."""
+    principal = _need("sees_cases", "查看案件")
+    path = warehouse_path()
+    df = _ledger(str(path), warehouse_version(path)).copy()
+    if principal.agency_code is not None:
+        df = df[df["county_code"] == principal.agency_code]
+    df = queries.overlay_store(df, store_path())
+    for c in queries.LEDGER_COLUMNS:
+        if c not in df.columns:
+            df[c] = None
+    df["review_status"] = df["review_status"].fillna("未核查")
+    if "priority" in df.columns and df["priority"].notna().any():
+        df = df.sort_values("priority", ascending=False, kind="stable", na_position="last")
+    return df[queries.LEDGER_COLUMNS]
+
+
+def case_detail(case_id: str) -> dict | None:
+    """One case of the account's scope (None if not in the ledger); NotAllowed outside the scope."""
+    principal = _need("sees_cases", "查看案件")
+    path = warehouse_path()
+    df = _ledger(str(path), warehouse_version(path))
+    df = df[df["case_id"] == case_id]
+    if df.empty:
+        return None
+    if not principal.in_scope(df["county_code"].iloc[0]):
+        raise NotAllowed(f"账号 {principal.login}（{principal.role.label}，{principal.scope_label}）"
+                         f"无权查看其他县区的案件 {case_id}。")
+    df = queries.overlay_store(df, store_path())
+    row = df.iloc[0].to_dict()
+    row["review_status"] = row.get("review_status") or "未核查"
+    try:
+        row["evidence_parsed"] = json.loads(row["evidence"]) if row.get("evidence") else None
+    except (TypeError, ValueError):
+        row["evidence_parsed"] = None
+    return row
+
+
+def case_history(case_id: str) -> list[dict]:
+    case_detail(case_id)  # scope check
+    return CaseStore(store_path()).history(case_id)
+
+
+def record_case(case_id: str, fields: dict, expected_version: int):
+    return service.record_case(current(), case_id, fields, warehouse=warehouse_path(), store=store_path(),
+                               expected_version=expected_version, source=SOURCE)
+
+
+def review_case(case_id: str, decision: str, note: str | None, expected_version: int):
+    return service.review_case(current(), case_id, decision, note, warehouse=warehouse_path(),
+                               store=store_path(), expected_version=expected_version, source=SOURCE)
+
+
+def checklist_items() -> pd.DataFrame:
+    _need("sees_cases", "查看自查清单")
+    return queries.checklist_items(warehouse_path())
+
+
+def checklist_answers(agency_code: str) -> dict[str, dict]:
+    principal = _need("sees_cases", "查看自查清单")
+    if not principal.in_scope(agency_code):
+        raise NotAllowed(f"账号 {principal.login} 无权查看 {agency_code} 的自查清单。")
+    return {a["item_code"]: a for a in CaseStore(store_path()).checklist_answers(agency_code)}
+
+
+def record_checklist(agency_code: str, item_code: str, fields: dict, expected_version: int):
+    return service.record_checklist(current(), agency_code, item_code, fields, warehouse=warehouse_path(),
+                                    store=store_path(), expected_version=expected_version, source=SOURCE)
+
+
+def worklist_download(df: pd.DataFrame) -> tuple[str, bytes]:
+    """The worklist xlsx (the same file as `cases export`) for the account's scope."""
+    from pension_risk.cases.cli import worklist_bytes
+
+    principal = _need("sees_cases", "下载台账")
+    title = f"社保基金管理风险台账（{principal.scope_label}）"
+    name = f"风险台账_{principal.agency_code or '全市'}_{dt.date.today():%Y%m%d}.xlsx"
+    return name, worklist_bytes(df, title)
+
+
+def log_download(name: str, rows: int) -> None:
+    audit.log(store_path(), "download", principal=current(), target=f"worklist:{name}", detail=f"{rows} cases",
+              source=SOURCE)
+
+
+def worklist_upload(name: str, content: bytes):
+    """A filled-in worklist uploaded by a verifier or reviewer: `cases import` as this account."""
+    import tempfile
+
+    from pension_risk.cases.cli import import_rows
+
+    principal = current()
+    if not (principal.role.records or principal.role.reviews):
+        raise NotAllowed(f"账号 {principal.login}（{principal.role.label}）无权上传台账。")
+    with tempfile.TemporaryDirectory(prefix="pension-risk-upload-") as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(content)
+        report = import_rows(path, warehouse_path(), principal, store_path(), source=f"upload:{Path(name).name}")
+    audit.log(store_path(), "upload", principal=principal, target=f"worklist:{Path(name).name}",
+              detail=f"{report.rows} rows, {report.changed} changed, {report.unchanged} unchanged, "
+                     f"{len(report.rejected)} rejected", source=SOURCE)
+    return report
+
+
+# ---------------------------------------------------------------- accounts (admin) and audit log (auditor)
+
+def accounts() -> list[dict]:
+    _need("manages_accounts", "管理账号")
+    return accounts_mod.list_accounts(store_path())
+
+
+def add_account(login: str, name: str, role_code: str, agency_code: str | None, password: str):
+    principal = _need("manages_accounts", "管理账号")
+    return accounts_mod.add_account(store_path(), login, name, role_code, agency_code, password,
+                                    by=principal.login, source=SOURCE)
+
+
+def disable_account(login: str) -> bool:
+    principal = _need("manages_accounts", "管理账号")
+    if login == principal.login:
+        raise NotAllowed("不能停用自己正在使用的账号。")
+    return accounts_mod.disable_account(store_path(), login, by=principal.login, source=SOURCE)
+
+
+def audit_events(since: dt.date | None, login: str | None, action: str | None, limit: int = 5000) -> pd.DataFrame:
+    principal = _need("reads_audit_log", "查阅审计日志")
+    rows = audit.search(store_path(), since=since, login=login or None, action=action or None, limit=limit)
+    seen = st.session_state.setdefault("pension_risk_audit_reads", set())
+    if (since, login, action) not in seen:  # one row per search, not per rerun
+        audit.log(store_path(), "audit_read", principal=principal, target="audit_log",
+                  detail=f"since={since or ''}; login={login or ''}; action={action or ''}; {len(rows)} rows",
+                  source=SOURCE)
+        seen.add((since, login, action))
+    return pd.DataFrame(rows, columns=list(audit.COLUMNS))

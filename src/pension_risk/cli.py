@@ -61,8 +61,32 @@ def build_parser() -> argparse.ArgumentParser:
     ci = csub.add_parser("import", help="record the filled-in conclusions")
     ci.add_argument("xlsx", type=Path)
     ci.add_argument("--warehouse", type=Path, required=True)
-    ci.add_argument("--by", required=True)
+    ci.add_argument("--by", required=True, metavar="LOGIN",
+                    help="the account that records (verifier) or reviews (reviewer); its password is read "
+                         "from the first line of standard input, or asked on a terminal")
     ci.add_argument("--cases", type=Path, default=None, help="case store (default: beside the warehouse)")
+
+    u = sub.add_parser("users", help="accounts of the case store (run by the data team on the server)")
+    usub = u.add_subparsers(dest="users_command", required=True)
+    ua = usub.add_parser("add", help="create an account; password from standard input or asked twice")
+    ua.add_argument("login")
+    ua.add_argument("--name", required=True, help="the person's real name")
+    ua.add_argument("--role", required=True, choices=["leader", "verifier", "reviewer", "admin", "auditor"],
+                    help="leader 领导, verifier 核查员 (needs --agency), reviewer 复核员, admin 系统管理员, auditor 审计员")
+    ua.add_argument("--agency", default=None, help="agency scope (default: none = city level 全市)")
+    ud = usub.add_parser("disable", help="disable an account (never deleted)")
+    ud.add_argument("login")
+    ul = usub.add_parser("list", help="list accounts (never a password)")
+    for sp in (ua, ud, ul):
+        sp.add_argument("--warehouse", type=Path, required=True)
+        sp.add_argument("--cases", type=Path, default=None, help="case store (default: beside the warehouse)")
+
+    au = sub.add_parser("audit", help="print the audit log as CSV")
+    au.add_argument("--warehouse", type=Path, required=True)
+    au.add_argument("--cases", type=Path, default=None, help="case store (default: beside the warehouse)")
+    au.add_argument("--since", type=_date, default=None, help="only events on or after this day (default: all)")
+    au.add_argument("--login", default=None, help="only events of this login (default: all)")
+    au.add_argument("--action", default=None, help="only this action, e.g. login_failed, record, review (default: all)")
 
     d = sub.add_parser("demo", help="generate, run and report a demo data set")
     d.add_argument("--persons", type=_positive, default=20000)
@@ -102,6 +126,49 @@ def _cases(args: argparse.Namespace) -> int:
     return cases_cli.import_command(xlsx=args.xlsx, warehouse=args.warehouse, by=args.by, store=args.cases)
 
 
+def _users(args: argparse.Namespace) -> int:
+    from pension_risk.access import accounts, audit
+    from pension_risk.cases.cli import read_password
+    from pension_risk.cases.store import resolve_store_path
+
+    store = resolve_store_path(args.warehouse, args.cases)
+    source = audit.os_source(f"users {args.users_command}")
+    by = source.split(":", 2)[1]
+    if args.users_command == "add":
+        password = read_password(f"password for {args.login}: ", confirm=True)
+        made = accounts.add_account(store, args.login, args.name, args.role, args.agency, password,
+                                    by=by, source=source)
+        print(f"added {made.login} ({made.role.label}, {made.scope_label}) to {store}", file=sys.stderr)
+    elif args.users_command == "disable":
+        changed = accounts.disable_account(store, args.login, by=by, source=source)
+        print(f"{args.login}: {'disabled' if changed else 'was already disabled'}", file=sys.stderr)
+    else:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["login", "name", "role", "agency", "status"])
+        for a in accounts.list_accounts(store):
+            writer.writerow([a["login"], a["name"], a["role"], a["agency_code"] or "", a["status"]])
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from pension_risk.access import audit
+    from pension_risk.cases.store import resolve_store_path
+
+    store = resolve_store_path(args.warehouse, args.cases)
+    if not store.exists():
+        raise PensionRiskError(f"case store not found: {store}")
+    if args.action and args.action not in audit.ACTIONS:
+        raise PensionRiskError(f"unknown action {args.action!r} (one of {', '.join(audit.ACTIONS)})")
+    rows = audit.search(store, since=args.since, login=args.login, action=args.action)
+    sys.stdout.write(audit.to_csv(rows))
+    audit.log(store, "audit_read", target="audit_log",
+              detail=f"since={args.since or ''}; login={args.login or ''}; action={args.action or ''}; {len(rows)} rows",
+              source=audit.os_source("audit"))
+    return EXIT_OK
+
+
 def _demo(args: argparse.Namespace) -> int:
     from pension_risk.demo import run_demo
 
@@ -112,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     args = build_parser().parse_args(argv)
-    handlers = {"generate": _generate, "run": _run, "report": _report, "cases": _cases, "demo": _demo}
+    handlers = {"generate": _generate, "run": _run, "report": _report, "cases": _cases, "demo": _demo,
+                "users": _users, "audit": _audit}
     try:
         return handlers[args.command](args)
     except PensionRiskError as exc:

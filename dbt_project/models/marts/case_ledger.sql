@@ -6,8 +6,10 @@
     - every recorded case whose flag (or suspect) no longer appears: the case is
       kept, with detected = false.
   The verification record (核查结论, 问题说明, 追回金额, 整改状态, 整改措施, 核查人,
-  核查日期) comes from the case store (stg_cases__case_records); a case nobody has
-  recorded yet has null record columns.
+  核查日期) and its review state (review_status 未核查 / 待复核 / 已复核 / 已退回,
+  reviewed_by, reviewed_at, review_note) come from the case store
+  (stg_cases__case_records); a case nobody has recorded yet has null record
+  columns and review_status 未核查.
   A suspect is matched to the system's own flags on the same person: the
   suspect's normalized id -> persons.nid -> person_id(s) -> flags with that
   person_id (matched_flag_ids, comma separated, sorted).
@@ -190,6 +192,10 @@ final as (
         case_records.verified_by,
         case_records.verified_on,
         case_records.updated_at,
+        coalesce(case_records.review_status, '未核查') as review_status,
+        case_records.reviewed_by,
+        case_records.reviewed_at,
+        case_records.review_note,
         all_cases.matched_flag_ids,
         case
             when all_cases.case_type = 'suspect'

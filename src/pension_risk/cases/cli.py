@@ -1,12 +1,20 @@
 """`pension-risk cases export` / `cases import`: the verification worklist (风险台账) as xlsx.
 
 Export writes one row per case of the published warehouse (optionally one
-county), with the current recorded values from the case store, the columns a
-county fills in highlighted and drop-down lists (data validation) on 核查结论 and
-整改状态. Import records the filled-in values: a blank cell leaves the recorded
-value unchanged, a value equal to the recorded one changes nothing (re-importing
-the same file adds no history), and a row that cannot be accepted is reported
-with its sheet row number and reason while the other rows are kept.
+county), ordered by priority, with the current recorded values and review state
+from the case store, the columns a county fills in highlighted (yellow) and
+those a reviewer fills in (复核结论 通过/退回, 复核意见; blue), with drop-down
+lists (data validation). No value from data is ever written as a formula
+(pension_risk.xlsx_text).
+
+Import records the filled-in values as one authenticated account (``--by LOGIN``,
+password on standard input): a verifier's rows record 初审 conclusions of its own
+agency, a reviewer's rows 复核 decisions in its scope. A blank cell leaves the
+recorded value unchanged, a value equal to the recorded one changes nothing
+(re-importing the same file adds no history), and a row that cannot be accepted
+(bad value, a formula, outside the account's rights, changed since export) is
+reported with its sheet row number and reason while the other rows are kept.
+The dashboard's worklist download and upload call the same functions.
 """
 
 from __future__ import annotations
@@ -18,10 +26,13 @@ from pathlib import Path
 
 from pension_risk.cases import queries
 from pension_risk.cases.store import (
+    CASE_FIELDS,
     CONCLUSIONS,
     RECTIFICATION_STATUSES,
+    REVIEW_DECISIONS,
     CaseStore,
     CaseStoreError,
+    ConflictError,
     normalize_case_fields,
     now_local,
     resolve_store_path,
@@ -55,8 +66,17 @@ EXPORT_COLUMNS: list[tuple[str, str, bool]] = [
     ("整改措施", "rectification_measures", True),
     ("核查人", "verified_by", True),
     ("核查日期", "verified_on", True),
+    ("复核状态", "review_status", False),
+    ("复核人", "reviewed_by", False),
+    ("复核时间", "reviewed_at", False),
+    ("版本", "version", False),
+    ("复核结论", "review_decision", "review"),
+    ("复核意见", "review_note_new", "review"),
 ]
-HEADER_TO_FIELD = {h: c for h, c, fill in EXPORT_COLUMNS if fill}
+#: header -> case field, for the columns a verifier fills in (初审)
+HEADER_TO_FIELD = {h: c for h, c, fill in EXPORT_COLUMNS if fill is True}
+#: header -> review input, for the columns a reviewer fills in (复核); exported blank
+REVIEW_HEADERS = {h: c for h, c, fill in EXPORT_COLUMNS if fill == "review"}
 CASE_TYPE_LABELS = {"flag": "系统筛查疑点", "suspect": "部省下发疑点"}
 
 
@@ -93,34 +113,42 @@ def _cell(value):
     return value
 
 
-def write_worklist(df, out: Path, title: str) -> Path:
-    """Write the worklist frame (queries.worklist) to out as xlsx."""
+def build_worklist(df, title: str):
+    """The worklist frame (queries.worklist) as an openpyxl Workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from pension_risk.xlsx_text import append
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([h for h, _c, _f in EXPORT_COLUMNS])
+    append(ws, [h for h, _c, _f in EXPORT_COLUMNS])
     fill_in = PatternFill("solid", fgColor="FFF2CC")
+    review_in = PatternFill("solid", fgColor="DDEBF7")
     for col, (_h, _c, fillable) in enumerate(EXPORT_COLUMNS, start=1):
         cell = ws.cell(row=1, column=col)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
-        if fillable:
+        if fillable is True:
             cell.fill = fill_in
+        elif fillable == "review":
+            cell.fill = review_in
     for rec in df.to_dict("records"):
         row = []
         for _h, c, _f in EXPORT_COLUMNS:
             v = rec.get(c)
             if c == "case_type":
                 v = CASE_TYPE_LABELS.get(v, v)
+            elif c == "evidence":
+                v = rec.get("explanation") or v
             row.append(_cell(v))
-        ws.append(row)
+        append(ws, row)
     last = max(ws.max_row, 2)
-    widths = {"案件编号": 36, "问题项": 30, "疑点依据": 50, "问题说明": 30, "整改措施": 30, "关联系统疑点": 36}
+    widths = {"案件编号": 36, "问题项": 30, "疑点依据": 60, "问题说明": 30, "整改措施": 30, "关联系统疑点": 36,
+              "复核意见": 30}
     for col, (h, c, _fillable) in enumerate(EXPORT_COLUMNS, start=1):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = widths.get(h, 14)
@@ -131,7 +159,8 @@ def write_worklist(df, out: Path, title: str) -> Path:
             for r in range(2, ws.max_row + 1):
                 ws.cell(row=r, column=col).number_format = "yyyy-mm-dd"
     columns = {c: get_column_letter(i) for i, (_h, c, _f) in enumerate(EXPORT_COLUMNS, start=1)}
-    for name, values in (("conclusion", CONCLUSIONS), ("rectification_status", RECTIFICATION_STATUSES)):
+    for name, values in (("conclusion", CONCLUSIONS), ("rectification_status", RECTIFICATION_STATUSES),
+                         ("review_decision", tuple(REVIEW_DECISIONS))):
         dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="无效的值", error="请从下拉列表中选择：" + "/".join(values))
         ws.add_data_validation(dv)
@@ -150,12 +179,20 @@ def write_worklist(df, out: Path, title: str) -> Path:
     info = wb.create_sheet("填写说明")
     for line in (
         [title],
-        ["黄色表头的列由核查单位填写：核查结论（属实/不属实/核查中）、问题说明、追回金额(元)、整改状态（未整改/整改中/已整改）、整改措施、核查人、核查日期。"],
-        ["请勿修改“案件编号”；空白单元格表示不修改已登记的内容；导入时逐行校验，无法接受的行会报告行号和原因，其余行照常登记。"],
+        ["黄色表头的列由核查员填写（初审）：核查结论（属实/不属实/核查中）、问题说明、追回金额(元)、整改状态（未整改/整改中/已整改）、整改措施、核查人、核查日期。"],
+        ["蓝色表头的列由复核员填写（复核）：复核结论（通过/退回）、复核意见（退回时必填）。只有“待复核”的案件可以复核；复核员不能复核自己的修改。"],
+        ["请勿修改“案件编号”和“版本”；空白单元格表示不修改已登记的内容；请填写值，不要填写公式。导入时逐行校验，无法接受的行会报告行号和原因，其余行照常登记。"],
+        ["附件1、附件2 的核查情况只统计“已复核”的案件。"],
         ["导出时间：" + now_local().isoformat(sep=" ")],
     ):
-        info.append(line)
+        append(info, line)
     info.column_dimensions["A"].width = 120
+    return wb
+
+
+def write_worklist(df, out: Path, title: str) -> Path:
+    """Write the worklist frame (queries.worklist) to out as xlsx (atomically)."""
+    wb = build_worklist(df, title)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     wb.save(tmp)
@@ -163,8 +200,23 @@ def write_worklist(df, out: Path, title: str) -> Path:
     return out
 
 
+def worklist_bytes(df, title: str) -> bytes:
+    """The worklist xlsx as bytes (the dashboard's download button)."""
+    import io
+
+    buf = io.BytesIO()
+    build_worklist(df, title).save(buf)
+    return buf.getvalue()
+
+
 def export_command(warehouse: Path, out: Path, agency: str | None, store: Path | None) -> int:
-    """`pension-risk cases export`: the worklist (风险台账) of every case, optionally one agency."""
+    """`pension-risk cases export`: the worklist (风险台账) of every case, optionally one agency.
+
+    Run by the data team on the server (like `users`); written to the audit log with the
+    operating-system user as source.
+    """
+    from pension_risk.access import audit
+
     warehouse, out = Path(warehouse), Path(out)
     store_file = resolve_store_path(warehouse, store)
     if agency is not None:
@@ -174,57 +226,92 @@ def export_command(warehouse: Path, out: Path, agency: str | None, store: Path |
     df = queries.worklist(warehouse, agency, store_file)
     title = f"社保基金管理风险台账（{agency or '全市'}）"
     write_worklist(df, out, title)
+    audit.log(store_file, "export", target=f"worklist:{agency or '全市'}", detail=f"{len(df)} cases -> {out.name}",
+              source=audit.os_source("cases export"))
     print(f"wrote {out}: {len(df)} cases" + (f" of agency {agency}" if agency else ""), file=sys.stderr)
     return EXIT_OK
 
 
-def _read_sheet(xlsx: Path):
+@dataclass
+class SheetRow:
+    row_number: int
+    values: dict
+    formulas: list[str]
+
+
+def _read_sheet(xlsx: Path) -> tuple[list[str], list[SheetRow]]:
     from openpyxl import load_workbook
 
     if not xlsx.is_file():
         raise PensionRiskError(f"file not found: {xlsx}")
     try:
-        wb = load_workbook(xlsx, read_only=True, data_only=True)
+        wb = load_workbook(xlsx, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises several kinds for a non-xlsx file
         raise PensionRiskError(f"{xlsx}: not a readable xlsx file ({type(exc).__name__})") from exc
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
+        try:
+            raw_rows = [list(r) for r in ws.iter_rows()]
+        except Exception as exc:  # truncated or corrupt sheet XML
+            raise PensionRiskError(f"{xlsx}: the sheet cannot be read ({type(exc).__name__}: {exc})") from exc
     finally:
         wb.close()
-    if not rows:
+    if not raw_rows:
         raise PensionRiskError(f"{xlsx}: the sheet is empty")
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    header = [str(c.value).strip() if c.value is not None else "" for c in raw_rows[0]]
     if "案件编号" not in header:
         raise PensionRiskError(f"{xlsx}: no 案件编号 column in the header row (is this a worklist from `cases export`?)")
-    if not any(h in HEADER_TO_FIELD for h in header):
+    if not any(h in HEADER_TO_FIELD or h in REVIEW_HEADERS for h in header):
         raise PensionRiskError(f"{xlsx}: none of the columns to fill in ({', '.join(HEADER_TO_FIELD)}) is present")
-    return header, rows[1:]
+    rows = []
+    for offset, cells in enumerate(raw_rows[1:]):
+        values, formulas = {}, []
+        for i, h in enumerate(header):
+            if not h:
+                continue
+            cell = cells[i] if i < len(cells) else None
+            value = None if cell is None else cell.value
+            if cell is not None and getattr(cell, "data_type", None) == "f":
+                formulas.append(h)
+                value = None
+            values[h] = value
+        rows.append(SheetRow(offset + 2, values, formulas))  # sheet row: header is row 1
+    return header, rows
 
 
-def import_rows(xlsx: Path, warehouse: Path, by: str, store: Path | None,
-                at: dt.datetime | None = None) -> ImportReport:
-    """Record the filled-in rows; see module docstring. Returns what happened per row."""
+def _blank(v) -> bool:
+    return v is None or str(v).strip() == ""
+
+
+def import_rows(xlsx: Path, warehouse: Path, principal, store: Path | None,
+                at: dt.datetime | None = None, source: str | None = None) -> ImportReport:
+    """Record the filled-in rows as ``principal`` (an authenticated account); see module docstring."""
+    from pension_risk.access.roles import AccessDenied
+    from pension_risk.cases import service
+
     xlsx, warehouse = Path(xlsx), Path(warehouse)
-    if not str(by or "").strip():
-        raise PensionRiskError("--by must name who records")
     header, rows = _read_sheet(xlsx)
     identities = queries.case_identities(warehouse)
-    cs = CaseStore(resolve_store_path(warehouse, store))
+    store_file = resolve_store_path(warehouse, store)
+    cs = CaseStore(store_file)
+    current = cs.cases()
     at = at or now_local()
-    index = {h: i for i, h in enumerate(header) if h}
+    source = source or f"import:{xlsx.name}"
     report = ImportReport()
     seen: dict[str, int] = {}
-    for offset, row in enumerate(rows):
-        row_number = offset + 2  # sheet row: header is row 1
-        values = {h: (row[i] if i < len(row) else None) for h, i in index.items()}
+    for sheet_row in rows:
+        row_number, values = sheet_row.row_number, sheet_row.values
         case_id = values.get("案件编号")
         case_id = str(case_id).strip() if case_id is not None else ""
-        filled = {HEADER_TO_FIELD[h]: v for h, v in values.items()
-                  if h in HEADER_TO_FIELD and v is not None and str(v).strip() != ""}
-        if not case_id and not filled and all(v is None or str(v).strip() == "" for v in values.values()):
+        filled = {HEADER_TO_FIELD[h]: v for h, v in values.items() if h in HEADER_TO_FIELD and not _blank(v)}
+        review = {REVIEW_HEADERS[h]: v for h, v in values.items() if h in REVIEW_HEADERS and not _blank(v)}
+        if not case_id and not filled and not review and not sheet_row.formulas \
+                and all(_blank(v) for v in values.values()):
             continue  # an empty row
         report.rows += 1
+        if sheet_row.formulas:
+            report.rejected.append((row_number, f"单元格为公式（{'、'.join(sheet_row.formulas)}），请填写值而不是公式"))
+            continue
         if not case_id:
             report.rejected.append((row_number, "案件编号为空"))
             continue
@@ -236,34 +323,101 @@ def import_rows(xlsx: Path, warehouse: Path, by: str, store: Path | None,
         if identity is None:
             report.rejected.append((row_number, f"案件编号 {case_id} 不在台账中"))
             continue
-        if not filled:
-            report.unchanged += 1
-            continue
         try:
-            fields = normalize_case_fields(filled)
-            result = cs.record_conclusion(
-                case_id, fields, by, at, case_type=identity["case_type"],
-                identity={k: identity[k] for k in ("rule_code", "subject_id", "person_id", "county_code")},
-                source=f"import:{xlsx.name}",
-            )
-        except CaseStoreError as exc:
+            if principal.role.reviews:
+                outcome = _import_review(principal, case_id, filled, review, values, current.get(case_id),
+                                         warehouse, store_file, identities, at, source)
+            else:
+                if review:
+                    raise AccessDenied(f"账号 {principal.login}（{principal.role.label}）无权复核：请清空复核结论、复核意见")
+                if not filled:
+                    report.unchanged += 1
+                    continue
+                outcome = service.record_case(principal, case_id, normalize_case_fields(filled),
+                                              warehouse=warehouse, store=store_file, at=at, source=source,
+                                              identities=identities).changed
+        except (CaseStoreError, AccessDenied) as exc:
             report.rejected.append((row_number, str(exc)))
             continue
-        if result.changed:
+        if outcome:
             report.changed += 1
         else:
             report.unchanged += 1
     return report
 
 
-def import_command(xlsx: Path, warehouse: Path, by: str, store: Path | None) -> int:
-    """`pension-risk cases import`: 0 every row accepted, 3 some rows rejected (the others kept)."""
-    report = import_rows(xlsx, warehouse, by, store)
+def _import_review(principal, case_id, filled, review, values, record, warehouse, store_file, identities, at,
+                   source) -> bool:
+    """One reviewer row: the 复核 decision; a changed 初审 value is outside a reviewer's rights."""
+    from pension_risk.access.roles import AccessDenied
+    from pension_risk.cases import service
+
+    version = values.get("版本")
+    expected = None
+    if not _blank(version):
+        try:
+            expected = int(str(version).strip())
+        except ValueError:
+            raise CaseStoreError(f"版本 is not a number: {version!r}") from None
+    actual = 0 if record is None else int(record["version"])
+    if review and expected is not None and expected != actual and not (
+            record is not None and record["reviewed_by"] == principal.login
+            and record["review_status"] == REVIEW_DECISIONS.get(str(review.get("review_decision", "")).strip())):
+        raise ConflictError(case_id, expected, actual)
+    fields = normalize_case_fields(filled)
+    changed = [CASE_FIELDS[f] for f, v in fields.items() if v != (None if record is None else record.get(f))]
+    if changed:
+        raise AccessDenied(f"账号 {principal.login}（{principal.role.label}）不能登记或修改核查结论"
+                           f"（{'、'.join(changed)}与已登记的不同）")
+    if not review:
+        return False
+    if "review_decision" not in review:
+        raise CaseStoreError("填写了复核意见但没有复核结论（通过/退回）")
+    return service.review_case(principal, case_id, str(review["review_decision"]).strip(),
+                               review.get("review_note_new"), warehouse=warehouse, store=store_file,
+                               expected_version=expected, at=at, source=source, identities=identities).changed
+
+
+def read_password(prompt: str = "password: ", confirm: bool = False) -> str:
+    """A password from the first line of standard input, or asked on the terminal (twice to confirm)."""
+    import getpass
+
+    if sys.stdin is None:
+        raise PensionRiskError("no password given (standard input is closed)")
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise PensionRiskError("no password given on standard input (first line)")
+        return line.rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("again: ") != first:
+        raise PensionRiskError("the two passwords differ")
+    return first
+
+
+def import_command(xlsx: Path, warehouse: Path, by: str, store: Path | None, password: str | None = None) -> int:
+    """`pension-risk cases import`: 0 every row accepted, 3 some rows rejected (the others kept),
+    1 nothing recorded (wrong password, disabled or locked account, unreadable file)."""
+    from pension_risk.access import accounts, audit
+
+    store_file = resolve_store_path(Path(warehouse), store)
+    if not str(by or "").strip():
+        raise PensionRiskError("--by must name the account (LOGIN) that records")
+    source = audit.os_source("cases import")
+    principal = accounts.authenticate(store_file, by, password if password is not None else read_password(),
+                                      source=source)
+    if not (principal.role.records or principal.role.reviews):
+        raise PensionRiskError(f"account {principal.login} ({principal.role.label}) may not record or review cases; "
+                               "nothing was recorded")
+    report = import_rows(xlsx, warehouse, principal, store, source=f"import:{Path(xlsx).name} ({source})")
+    audit.log(store_file, "upload", principal=principal, target=f"worklist:{Path(xlsx).name}",
+              detail=f"{report.rows} rows, {report.changed} changed, {report.unchanged} unchanged, "
+                     f"{len(report.rejected)} rejected", source=source)
     for row_number, reason in report.rejected:
         print(f"{xlsx}: row {row_number}: rejected: {reason}", file=sys.stderr)
     print(
-        f"imported {xlsx}: {report.rows} rows, {report.changed} changed, {report.unchanged} unchanged, "
-        f"{len(report.rejected)} rejected",
+        f"imported {xlsx} as {principal.login} ({principal.role.label}): {report.rows} rows, "
+        f"{report.changed} changed, {report.unchanged} unchanged, {len(report.rejected)} rejected",
         file=sys.stderr,
     )
     return report.exit_code

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pension_risk.cases.store import CASE_FIELDS, CaseStore, default_store_path
+from pension_risk.cases.store import CASE_FIELDS, CASE_REVIEW_COLUMNS, CaseStore, default_store_path
 from pension_risk.errors import PensionRiskError
+
+REVIEW_FIELDS = CASE_REVIEW_COLUMNS
 
 DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
 
@@ -28,8 +30,8 @@ DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
 LEDGER_COLUMNS = [
     "case_id", "case_type", "flag_id", "rule_code", "rule_name", "section", "subject_id", "suspect_id",
     "person_id", "person_name", "id_number", "county_code", "amount", "detected", "issued_on", "overdue",
-    "matched_flag_ids", "evidence",
-    *CASE_FIELDS, "updated_at", "version",
+    "matched_flag_ids", "evidence", "explanation", "priority",
+    *CASE_FIELDS, "updated_at", *REVIEW_FIELDS, "version",
 ]
 
 
@@ -84,12 +86,16 @@ def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataF
         if not _has_relation(con, "marts", "case_ledger"):
             raise PensionRiskError("the warehouse has no marts.case_ledger (run `pension-risk run` first)")
         has_flags = _has_relation(con, "marts", "risk_flags")
+        has_explanation = has_flags and bool(con.execute(
+            "select count(*) from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'risk_flags' and column_name = 'explanation'").fetchone()[0])
         has_persons = _has_relation(con, "intermediate", "int_persons_current")
         has_suspects = _has_relation(con, "intermediate", "int_suspects_current")
         sql = f"""
             select
                 l.*,
                 {"f.evidence" if has_flags else "cast(null as varchar)"} as flag_evidence,
+                {"f.explanation" if has_explanation else "cast(null as varchar)"} as explanation,
                 {"p.name" if has_persons else "cast(null as varchar)"} as person_name_p,
                 {"p.id_number" if has_persons else "cast(null as varchar)"} as id_number_p,
                 {"s.name" if has_suspects else "cast(null as varchar)"} as suspect_name,
@@ -137,13 +143,13 @@ def overlay_store(df: pd.DataFrame, store: Path) -> pd.DataFrame:
         rec = records.get(case_id)
         if rec is None:
             continue
-        for f in (*CASE_FIELDS, "updated_at", "version"):
+        for f in (*CASE_FIELDS, "updated_at", *REVIEW_FIELDS, "version"):
             value = rec[f]
             if value is not None and f == "recovered_amount":
                 value = Decimal(value)
             elif value is not None and f == "verified_on":
                 value = dt.date.fromisoformat(value)
-            elif value is not None and f == "updated_at":
+            elif value is not None and f in ("updated_at", "reviewed_at"):
                 value = dt.datetime.fromisoformat(value)
             df.at[i, f] = value
     return df
@@ -155,6 +161,7 @@ def worklist(warehouse: Path | None = None, agency: str | None = None, store: Pa
     for c in LEDGER_COLUMNS:
         if c not in df.columns:
             df[c] = None
+    df["review_status"] = df["review_status"].fillna("未核查")
     return df[LEDGER_COLUMNS]
 
 

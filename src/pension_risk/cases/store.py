@@ -28,6 +28,7 @@ Tables:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,12 +38,20 @@ from pathlib import Path
 
 from pension_risk.errors import PensionRiskError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The store holds personal data and the audit log: owner and group only (the dashboard's
+#: service account is in the group and writes records and audit rows).
+FILE_MODE = 0o660
 BUSY_TIMEOUT_MS = 30_000
 
 CONCLUSIONS = ("属实", "不属实", "核查中")
 RECTIFICATION_STATUSES = ("未整改", "整改中", "已整改")
 CHECKLIST_ANSWERS = ("存在", "不存在")
+#: Review states of a case (INTERFACE.md "Access, roles and review").
+REVIEW_STATES = ("未核查", "待复核", "已复核", "已退回")
+REVIEWED = "已复核"
+#: A reviewer's decision and the state it leads to.
+REVIEW_DECISIONS = {"通过": "已复核", "退回": "已退回"}
 CASE_TYPES = ("flag", "suspect")
 
 #: Fields a person records on a case, in display order, with their Chinese labels.
@@ -69,17 +78,20 @@ CASE_RECORD_COLUMNS = [
     "recovered_amount", "rectification_status", "rectification_measures", "verified_by",
     "verified_on", "updated_at",
 ]
-CASE_RECORD_EXTRA_COLUMNS = list(IDENTITY_FIELDS)
+#: Review columns of raw.case_records (after the identity columns): the 复核 state of each case.
+CASE_REVIEW_COLUMNS = ["review_status", "reviewed_by", "reviewed_at", "review_note"]
+CASE_RECORD_EXTRA_COLUMNS = [*IDENTITY_FIELDS, *CASE_REVIEW_COLUMNS]
 CHECKLIST_ANSWER_COLUMNS = [
     "agency_code", "item_code", "answer", "note", "rectification_status", "updated_by", "updated_at",
 ]
 
-_DDL = """
-create table if not exists meta (
+#: The store's schema, one statement per item (triggers contain semicolons).
+_DDL: list[str] = [
+    """create table if not exists meta (
     key text primary key,
     value text not null
-);
-create table if not exists cases (
+)""",
+    """create table if not exists cases (
     case_id text primary key,
     case_type text not null check (case_type in ('flag', 'suspect')),
     flag_id text,
@@ -96,13 +108,18 @@ create table if not exists cases (
     rectification_measures text,
     verified_by text,
     verified_on text,
+    review_status text not null default '未核查'
+        check (review_status in ('未核查', '待复核', '已复核', '已退回')),
+    reviewed_by text,
+    reviewed_at text,
+    review_note text,
     version integer not null default 0,
     created_by text not null,
     created_at text not null,
     updated_by text not null,
     updated_at text not null
-);
-create table if not exists case_history (
+)""",
+    """create table if not exists case_history (
     history_id integer primary key autoincrement,
     case_id text not null references cases (case_id),
     version integer not null,
@@ -112,9 +129,9 @@ create table if not exists case_history (
     changed_by text not null,
     changed_at text not null,
     source text
-);
-create index if not exists case_history_case on case_history (case_id, history_id);
-create table if not exists checklist_answers (
+)""",
+    """create index if not exists case_history_case on case_history (case_id, history_id)""",
+    """create table if not exists checklist_answers (
     agency_code text not null,
     item_code text not null,
     answer text check (answer is null or answer in ('存在', '不存在')),
@@ -125,8 +142,8 @@ create table if not exists checklist_answers (
     updated_by text not null,
     updated_at text not null,
     primary key (agency_code, item_code)
-);
-create table if not exists checklist_history (
+)""",
+    """create table if not exists checklist_history (
     history_id integer primary key autoincrement,
     agency_code text not null,
     item_code text not null,
@@ -137,8 +154,48 @@ create table if not exists checklist_history (
     changed_by text not null,
     changed_at text not null,
     source text
-);
-"""
+)""",
+    # accounts (权限): real-name logins of the dashboard and the CLI; never in the warehouse
+    """create table if not exists accounts (
+    login text primary key,
+    name text not null,
+    role text not null check (role in ('leader', 'verifier', 'reviewer', 'admin', 'auditor')),
+    agency_code text,
+    status text not null default 'active' check (status in ('active', 'disabled')),
+    password_hash text not null,
+    failed_logins integer not null default 0,
+    locked_until text,
+    created_by text not null,
+    created_at text not null,
+    disabled_by text,
+    disabled_at text
+)""",
+    # the audit log (审计日志): append-only, enforced by the database itself
+    """create table if not exists audit_log (
+    audit_id integer primary key autoincrement,
+    at text not null,
+    login text,
+    role text,
+    action text not null,
+    target text,
+    detail text,
+    source text
+)""",
+    "create index if not exists audit_log_at on audit_log (at)",
+    """create trigger if not exists audit_log_no_update before update on audit_log
+begin select raise(abort, 'audit_log is append-only: rows are never updated'); end""",
+    """create trigger if not exists audit_log_no_delete before delete on audit_log
+begin select raise(abort, 'audit_log is append-only: rows are never deleted'); end""",
+]
+
+#: Columns added to ``cases`` by schema version 2 (review, 复核), for a store made by version 1.
+_CASES_V2_COLUMNS = {
+    "review_status": "text not null default '未核查'"
+                     " check (review_status in ('未核查', '待复核', '已复核', '已退回'))",
+    "reviewed_by": "text",
+    "reviewed_at": "text",
+    "review_note": "text",
+}
 
 
 class CaseStoreError(PensionRiskError):
@@ -177,8 +234,11 @@ def default_store_path(warehouse: Path) -> Path:
 
 
 def resolve_store_path(warehouse: Path | None, store: Path | None) -> Path:
+    """The case store: explicit --cases, else env PENSION_RISK_CASES, else beside the warehouse."""
     if store is not None:
         return Path(store)
+    if os.environ.get("PENSION_RISK_CASES"):
+        return Path(os.environ["PENSION_RISK_CASES"])
     if warehouse is None:
         raise CaseStoreError("no case store given and no warehouse to put it beside")
     return default_store_path(Path(warehouse))
@@ -218,36 +278,57 @@ def normalize_amount(value: object) -> str | None:
         raise CaseStoreError(f"追回金额 is not a number: {text!r}") from None
     if not amount.is_finite() or amount < 0:
         raise CaseStoreError(f"追回金额 must be a non-negative amount: {text!r}")
+    if amount > MAX_AMOUNT:
+        raise CaseStoreError(f"追回金额 {text} is not plausible (more than {MAX_AMOUNT:,} yuan)")
     if amount != amount.quantize(Decimal("0.01")):
         raise CaseStoreError(f"追回金额 has more than 2 decimals: {text!r}")
     return str(amount.quantize(Decimal("0.01")))
 
 
-def normalize_date(value: object, label: str = "核查日期") -> str | None:
+#: 核查日期 must fall in the screening period: not before the screening starts, not in the future.
+EARLIEST_DATE = dt.date(2019, 1, 1)
+#: The largest 追回金额 accepted (yuan): more than any pension fund of a city pays in years.
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def _parse_date(value: object, label: str) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        return value.date()
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value
     text = _text(value)
     if text is None:
         return None
     for candidate in (text, text.replace("/", "-").replace(".", "-")):
         try:
-            return dt.date.fromisoformat(candidate).isoformat()
+            return dt.date.fromisoformat(candidate)
         except ValueError:
             pass
         try:
-            return dt.datetime.fromisoformat(candidate).date().isoformat()
+            return dt.datetime.fromisoformat(candidate).date()
         except ValueError:
             pass
     if len(text) == 8 and text.isdigit():
         try:
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
             pass
     raise CaseStoreError(f"{label} is not a date YYYY-MM-DD: {text!r}")
+
+
+def normalize_date(value: object, label: str = "核查日期") -> str | None:
+    """A date between EARLIEST_DATE and today (Asia/Shanghai), as YYYY-MM-DD."""
+    day = _parse_date(value, label)
+    if day is None:
+        return None
+    today = now_local().date()
+    if day > today:
+        raise CaseStoreError(f"{label} {day.isoformat()} is in the future (today is {today.isoformat()})")
+    if day < EARLIEST_DATE:
+        raise CaseStoreError(f"{label} {day.isoformat()} is before the screening period ({EARLIEST_DATE.isoformat()})")
+    return day.isoformat()
 
 
 def normalize_case_fields(fields: Mapping[str, object]) -> dict[str, str | None]:
@@ -289,6 +370,10 @@ class CaseStore:
             raise CaseStoreError(f"case store not found: {self.path}")
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # create it private before SQLite writes a byte (SQLite gives -wal/-shm the same mode)
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+                os.chmod(self.path, FILE_MODE)
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         con.row_factory = sqlite3.Row
         con.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -311,9 +396,20 @@ class CaseStore:
                 return
         con.execute("begin immediate")
         try:
-            for statement in _DDL.split(";"):
-                if statement.strip():
-                    con.execute(statement)
+            existing = {r[1] for r in con.execute("pragma table_info(cases)").fetchall()}
+            for statement in _DDL:
+                con.execute(statement)
+            if existing:  # a store of schema version 1: add the review columns
+                for column, definition in _CASES_V2_COLUMNS.items():
+                    if column not in existing:
+                        con.execute(f"alter table cases add column {column} {definition}")
+                if "review_status" not in existing:
+                    # conclusions recorded before review existed wait for a reviewer
+                    con.execute(
+                        "update cases set review_status = '待复核' where conclusion is not null "
+                        "or problem_note is not null or recovered_amount is not null "
+                        "or rectification_status is not null or rectification_measures is not null"
+                    )
             con.execute(
                 "insert into meta (key, value) values ('schema_version', ?) "
                 "on conflict (key) do update set value = excluded.value",
@@ -327,15 +423,27 @@ class CaseStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One serialized write transaction (BEGIN IMMEDIATE takes the write lock up front)."""
-        con = self._connect()
+        try:
+            con = self._connect()
+        except sqlite3.Error as exc:
+            raise CaseStoreError(f"case store {self.path}: {exc}") from exc
         try:
             con.execute("begin immediate")
             try:
                 yield con
                 con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
+            except BaseException as exc:
+                # SQLite may already have rolled back (e.g. disk full): report the cause, not the rollback
+                if con.in_transaction:
+                    try:
+                        con.execute("rollback")
+                    except sqlite3.Error:
+                        pass
+                if isinstance(exc, sqlite3.Error):
+                    raise CaseStoreError(f"case store {self.path}: {exc}; nothing of this change was saved") from exc
                 raise
+        except sqlite3.Error as exc:
+            raise CaseStoreError(f"case store {self.path}: {exc}") from exc
         finally:
             con.close()
 
@@ -427,17 +535,86 @@ class CaseStore:
                 )
             else:
                 self._fill_identity(con, case_id, row, ident)
+            # a recorded or changed conclusion waits for a reviewer (初审 -> 复核)
+            old_status = "未核查" if row is None else row["review_status"]
+            history = dict(changes)
+            if old_status != "待复核":
+                history["review_status"] = (old_status, "待复核")
             assignments = ", ".join(f"{f} = ?" for f in changes)
             con.execute(
-                f"update cases set {assignments}, version = ?, updated_by = ?, updated_at = ? where case_id = ?",
+                f"update cases set {assignments}, review_status = '待复核', reviewed_by = null, reviewed_at = null, "
+                "review_note = null, version = ?, updated_by = ?, updated_at = ? where case_id = ?",
                 (*[v for _old, v in changes.values()], version, by, stamp, case_id),
+            )
+            con.executemany(
+                "insert into case_history (case_id, version, field, old_value, new_value, changed_by, changed_at, "
+                "source) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(case_id, version, f, old, v, by, stamp, source) for f, (old, v) in history.items()],
+            )
+            return RecordResult(case_id, version, changes, created)
+
+    def review_case(
+        self,
+        case_id: str,
+        decision: str,
+        note: object,
+        by: str,
+        at: dt.datetime | None = None,
+        *,
+        expected_version: int | None = None,
+        source: str | None = None,
+    ) -> RecordResult:
+        """复核: a reviewer passes (通过 -> 已复核) or returns (退回 -> 已退回) a case 待复核.
+
+        Refused when the case is not 待复核, when its latest change is the reviewer's
+        own, when it has no final conclusion (属实/不属实) to pass, or when it changed
+        since the reviewer saw it (``expected_version``). Reviewing it again with the
+        same decision and note by the same reviewer changes nothing (idempotent import).
+        """
+        case_id = _text(case_id) or ""
+        by = _text(by) or ""
+        if not case_id or not by:
+            raise CaseStoreError("case_id and reviewer are required")
+        decision = _text(decision) or ""
+        if decision not in REVIEW_DECISIONS:
+            raise CaseStoreError(f"复核结论 must be one of {'/'.join(REVIEW_DECISIONS)}: {decision!r}")
+        note_text = _text(note)
+        if decision == "退回" and not note_text:
+            raise CaseStoreError("退回时须填写复核意见（说明需要核查员补充或改正的内容）")
+        target = REVIEW_DECISIONS[decision]
+        stamp = _stamp(at)
+        with self._write() as con:
+            row = con.execute("select * from cases where case_id = ?", (case_id,)).fetchone()
+            if row is None:
+                raise CaseStoreError(f"案件 {case_id} 尚未登记核查结论，无可复核的内容")
+            version = int(row["version"])
+            if (row["review_status"] == target and row["reviewed_by"] == by
+                    and (row["review_note"] or None) == note_text):
+                return RecordResult(case_id, version)  # the same review again: nothing new
+            if expected_version is not None and expected_version != version:
+                raise ConflictError(case_id, expected_version, version)
+            if row["review_status"] != "待复核":
+                raise CaseStoreError(f"案件 {case_id} 当前为“{row['review_status']}”，只有“待复核”的案件可以复核")
+            if row["updated_by"] == by:
+                raise CaseStoreError(f"案件 {case_id} 的最近一次修改是 {by} 本人所做，不能复核自己的修改")
+            if decision == "通过" and row["conclusion"] not in ("属实", "不属实"):
+                raise CaseStoreError(f"案件 {case_id} 的核查结论为“{row['conclusion'] or '空'}”，"
+                                     "只有属实或不属实的结论可以复核通过")
+            changes = {"review_status": (row["review_status"], target)}
+            if (row["review_note"] or None) != note_text:
+                changes["review_note"] = (row["review_note"], note_text)
+            version += 1
+            con.execute(
+                "update cases set review_status = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?, "
+                "version = ? where case_id = ?",
+                (target, by, stamp, note_text, version, case_id),
             )
             con.executemany(
                 "insert into case_history (case_id, version, field, old_value, new_value, changed_by, changed_at, "
                 "source) values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(case_id, version, f, old, v, by, stamp, source) for f, (old, v) in changes.items()],
             )
-            return RecordResult(case_id, version, changes, created)
+            return RecordResult(case_id, version, changes)
 
     @staticmethod
     def _fill_identity(con: sqlite3.Connection, case_id: str, row: sqlite3.Row | None,
@@ -615,6 +792,7 @@ def _typed_cases(df):
         [None if v is None else dt.date.fromisoformat(str(v)[:10]) for v in df["verified_on"]],
         index=df.index, dtype=object)
     df["updated_at"] = pd.to_datetime(df["updated_at"]) if len(df) else pd.Series([], dtype="datetime64[ns]")
+    df["reviewed_at"] = pd.to_datetime(df["reviewed_at"]) if len(df) else pd.Series([], dtype="datetime64[ns]")
     return df
 
 
@@ -641,7 +819,8 @@ def load_into_warehouse(con, store: Path | None) -> tuple[int, int]:
         "create table raw.case_records (case_id varchar, case_type varchar, flag_id varchar, suspect_id varchar, "
         "conclusion varchar, problem_note varchar, recovered_amount decimal(18,2), rectification_status varchar, "
         "rectification_measures varchar, verified_by varchar, verified_on date, updated_at timestamp, "
-        "rule_code varchar, subject_id varchar, person_id varchar, county_code varchar)"
+        "rule_code varchar, subject_id varchar, person_id varchar, county_code varchar, "
+        "review_status varchar, reviewed_by varchar, reviewed_at timestamp, review_note varchar)"
     )
     con.execute("drop table if exists raw.checklist_answers")
     con.execute(

@@ -40,8 +40,10 @@ suspects as (
     select * from {{ ref('int_suspects_current') }}
 ),
 
+-- the verification columns count reviewed cases only (初审 -> 复核: review_status 已复核)
 cases as (
     select * from {{ ref('case_ledger') }}
+    where review_status = '已复核'
 ),
 
 as_of_date as (

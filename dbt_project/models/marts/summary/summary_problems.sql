@@ -42,8 +42,10 @@ flag_persons as (
     select * from {{ ref('int_flag_persons') }}
 ),
 
+-- the verification columns count reviewed cases only (初审 -> 复核: review_status 已复核)
 cases as (
     select * from {{ ref('case_ledger') }}
+    where review_status = '已复核'
 ),
 
 checklist_answers as (

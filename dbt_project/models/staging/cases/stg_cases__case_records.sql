@@ -15,7 +15,11 @@ final as (
         rectification_measures,
         verified_by,
         cast(verified_on as date) as verified_on,
-        cast(updated_at as timestamp) as updated_at
+        cast(updated_at as timestamp) as updated_at,
+        coalesce(review_status, '未核查') as review_status,
+        reviewed_by,
+        cast(reviewed_at as timestamp) as reviewed_at,
+        review_note
     from source
 )
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import data
 
-data.ensure_navigation()
+data.require_page("rules")
 
 st.title("疑点明细")
 rules = data.rules()
@@ -21,8 +21,7 @@ county = right.selectbox("县区", [""] + agencies["agency_code"].tolist(),
                          format_func=lambda c: agency_names.get(c, "全市"), key="rules_county")
 
 rule = rules[rules["rule_code"] == rule_code].iloc[0]
-st.caption(f"{rule['section']}、{rule['section_name']}　·　金额单位：元"
-           + ("" if data.unmasked() else "　·　个人信息已脱敏"))
+st.caption(f"{rule['section']}、{rule['section_name']}　·　金额单位：元")
 
 flags = data.flags(rule_code, county or None)
 st.metric("疑点数", f"{len(flags):,d}")
@@ -40,6 +39,11 @@ st.dataframe(table, hide_index=True, width="stretch",
              column_config={"涉及金额(元)": st.column_config.NumberColumn(format="%.2f")})
 
 st.subheader("疑点证据")
-choice = st.selectbox("疑点对象", range(len(flags)), key="rules_flag",
+# one selection per rule and county: switching the rule never keeps the previous rule's subject
+choice = st.selectbox("疑点对象", range(len(flags)), key=f"rules_flag_{rule_code}_{county or 'all'}",
                       format_func=lambda i: f"{flags['subject_id'].iloc[i]}（{flags['agency_name'].iloc[i] or flags['county_code'].iloc[i]}）")
-st.json(data.evidence(flags["evidence"].iloc[choice]), expanded=2)
+explanation = flags["explanation"].iloc[choice]
+if isinstance(explanation, str) and explanation:
+    st.info(explanation)
+with st.expander("疑点依据（原始数据）", expanded=not bool(explanation)):
+    st.json(data.evidence(flags["evidence"].iloc[choice]), expanded=2)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import data
 
-data.ensure_navigation()
+data.require_page("quality")
 
 st.title("数据质量")
 exceptions = data.data_quality_exceptions()
@@ -27,8 +27,12 @@ else:
     files = ["全部"] + sorted(exceptions["file"].unique().tolist())
     chosen = st.selectbox("文件", files, key="quality_file")
     shown = exceptions if chosen == "全部" else exceptions[exceptions["file"] == chosen]
-    st.dataframe(shown.rename(columns={"batch_id": "批次", "file": "文件", "row_number": "行号", "key": "主键",
-                                       "reason": "原因", "staged": "已入库", "raw_content": "原始内容"}),
+    shown = shown.assign(reason_zh=shown["reason_zh"].fillna(shown["reason"]),
+                         staged=shown["staged"].map({True: "是", False: "否"}))
+    st.dataframe(shown[["batch_id", "file", "row_number", "key", "reason_zh", "reason", "staged", "raw_content"]]
+                 .rename(columns={"batch_id": "批次", "file": "文件", "row_number": "行号", "key": "主键",
+                                  "reason_zh": "原因", "reason": "技术说明", "staged": "已入库",
+                                  "raw_content": "原始内容"}),
                  hide_index=True, width="stretch")
 
 st.subheader("批次接收情况")

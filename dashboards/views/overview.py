@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards import data
 
-data.ensure_navigation()
+data.require_page("overview")
 
 st.title("全市概览")
 basic = data.summary_basic()

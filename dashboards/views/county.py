@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import data
 
-data.ensure_navigation()
+data.require_page("county")
 
 st.title("县区详情")
 basic = data.summary_basic()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import data
 
-data.ensure_navigation()
+data.require_page("clusters")
 
 
 def dot(cluster) -> str:

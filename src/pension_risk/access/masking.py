@@ -1,0 +1,151 @@
+"""Masking (脱敏) of personal data: the one place that decides what a role may receive.
+
+Personal data are id numbers, names, phones, bank accounts and addresses. A role
+without ``sees_personal_data`` (leader, admin, auditor) receives them masked in
+every value the product sends it: table columns (by column name), a flag's
+subject (by subject type), evidence documents (by key, recursively), and free
+text such as data-quality reasons and raw lines (every run of 7 or more digits,
+which covers id numbers, accounts and phones; raw lines are withheld entirely,
+because the names in them cannot be told from other text).
+
+The dashboard's data layer (dashboards/data.py) calls :func:`frame` /
+:func:`evidence` / :func:`text` on everything it returns; pages only display.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from pension_risk.access.roles import Principal
+
+
+def mask_id(value: Any) -> Any:
+    """340403********123X (first 6, last 4)."""
+    if not isinstance(value, str) or len(value) < 10:
+        return "****" if isinstance(value, str) and value else value
+    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def mask_name(value: Any) -> Any:
+    """张** (the family name only)."""
+    if not isinstance(value, str) or not value:
+        return value
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def mask_account(value: Any) -> Any:
+    """6217************6676 (first 4, last 4)."""
+    if not isinstance(value, str) or len(value) < 8:
+        return "****" if isinstance(value, str) and value else value
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+def mask_phone(value: Any) -> Any:
+    """139****5678."""
+    if not isinstance(value, str) or len(value) < 7:
+        return "****" if isinstance(value, str) and value else value
+    return f"{value[:3]}****{value[-4:]}"
+
+
+def mask_address(value: Any) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    return value[:3] + "***"
+
+
+_DIGIT_RUN = re.compile(r"\d{7,}[0-9Xx]?")
+
+
+def mask_text(value: Any) -> Any:
+    """Free text: every run of 7+ digits (id numbers, accounts, phones) masked."""
+    if not isinstance(value, str):
+        return value
+    return _DIGIT_RUN.sub(lambda m: mask_account(m.group(0)) if len(m.group(0)) < 15 else mask_id(m.group(0)),
+                          value)
+
+
+WITHHELD = "（已隐藏）"
+
+#: Column or evidence key -> masker. The one list of personal-data fields.
+MASKERS: dict[str, Callable[[Any], Any]] = {
+    "id_number": mask_id, "holder_id_number": mask_id, "nid": mask_id, "holder_nid": mask_id,
+    "suspect_id_number": mask_id, "id_number_p": mask_id,
+    "name": mask_name, "holder_name": mask_name, "person_name": mask_name, "suspect_name": mask_name,
+    "account_no": mask_account, "bank_account": mask_account, "cluster_id": mask_account,
+    "accounts": mask_account,
+    "phone": mask_phone,
+    "address": mask_address,
+}
+#: Free-text columns masked as text; columns withheld entirely.
+TEXT_COLUMNS = ("key", "reason", "reason_zh", "detail", "description", "evidence", "explanation")
+WITHHELD_COLUMNS = ("raw_content",)
+#: A flag's subject_id by subject type (RULES.md): personal ones are masked.
+SUBJECT_MASKERS: dict[str, Callable[[Any], Any]] = {
+    "id_number": mask_id, "account_no": mask_account, "nid": mask_id,
+}
+
+
+def allowed(principal: Principal) -> bool:
+    return principal.role.sees_personal_data
+
+
+def evidence(value: Any, principal: Principal) -> Any:
+    """A parsed evidence document (dict / list), masked by key for roles without personal data."""
+    if allowed(principal):
+        return value
+    return _mask_json(value)
+
+
+def _mask_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in MASKERS and isinstance(v, list):
+                out[k] = [MASKERS[k](x) for x in v]
+            elif k in MASKERS and not isinstance(v, dict):
+                out[k] = MASKERS[k](v)
+            else:
+                out[k] = _mask_json(v)
+        return out
+    if isinstance(value, list):
+        return [_mask_json(v) for v in value]
+    return mask_text(value)
+
+
+def evidence_text(value: Any, principal: Principal) -> Any:
+    """Evidence as JSON text, masked."""
+    if allowed(principal) or not isinstance(value, str):
+        return value
+    try:
+        return json.dumps(_mask_json(json.loads(value)), ensure_ascii=False)
+    except ValueError:
+        return mask_text(value)
+
+
+def text(value: Any, principal: Principal) -> Any:
+    return value if allowed(principal) else mask_text(value)
+
+
+def frame(df: pd.DataFrame, principal: Principal) -> pd.DataFrame:
+    """Every personal-data column of a frame masked for roles without personal data."""
+    if allowed(principal):
+        return df
+    df = df.copy()
+    for column in df.columns:
+        if column in MASKERS:
+            df[column] = df[column].map(MASKERS[column])
+        elif column in WITHHELD_COLUMNS:
+            df[column] = [None if pd.isna(v) else WITHHELD for v in df[column]]
+        elif column == "evidence":
+            df[column] = df[column].map(lambda v: evidence_text(v, principal))
+        elif column in TEXT_COLUMNS:
+            df[column] = df[column].map(mask_text)
+    if "subject_id" in df.columns:
+        types = df["subject_type"] if "subject_type" in df.columns else pd.Series([None] * len(df), index=df.index)
+        df["subject_id"] = [SUBJECT_MASKERS.get(t, mask_text)(s) for t, s in zip(types, df["subject_id"], strict=True)]
+    return df
