@@ -88,6 +88,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     # identity of a case, kept by the store so a case whose flag stopped firing still says what it was
     for column in ("rule_code", "subject_id", "person_id", "county_code"):
         con.execute(f"alter table raw.case_records add column if not exists {column} varchar")
+    # its review state (初审 -> 复核): only 已复核 cases count in the official tables
+    for column, kind in (("review_status", "varchar"), ("reviewed_by", "varchar"), ("reviewed_at", "timestamp"),
+                         ("review_note", "varchar")):
+        con.execute(f"alter table raw.case_records add column if not exists {column} {kind}")
     con.execute(
         "create table if not exists raw.checklist_answers (agency_code varchar, item_code varchar, "
         "answer varchar, note varchar, rectification_status varchar, updated_by varchar, updated_at timestamp)"
