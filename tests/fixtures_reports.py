@@ -61,8 +61,12 @@ def flag_id(rule_code: str, subject_id: str) -> str:
     return hashlib.md5(f"{rule_code}|{subject_id}".encode()).hexdigest()
 
 
+REVIEWER = "reviewer-test"
+
+
 def _record(store, flags: list[dict]) -> dict[str, dict]:
-    """Record CASE_PLAN on the first flags with an amount (sorted), and CHECKLIST_PLAN."""
+    """Record CASE_PLAN on the first flags with an amount (sorted), and CHECKLIST_PLAN; a reviewer
+    passes (复核通过) every final conclusion (属实 / 不属实), so those count in 附件1 / 附件2."""
     money_flags = sorted((f for f in flags if f["amount"] and f["county_code"] in AGENCY_CODES),
                          key=lambda f: (f["rule_code"], f["subject_id"]))
     recorded: dict[str, dict] = {}
@@ -73,6 +77,8 @@ def _record(store, flags: list[dict]) -> dict[str, dict]:
             identity={"rule_code": flag["rule_code"], "subject_id": flag["subject_id"],
                       "person_id": flag["person_id"] or None, "county_code": flag["county_code"]},
         )
+        if fields["conclusion"] in ("属实", "不属实"):
+            store.review_case(case_id, "通过", None, by=REVIEWER, at=dt.datetime(2021, 7, 5, 15, 0))
         recorded[case_id] = {**fields, "rule_code": flag["rule_code"], "county_code": flag["county_code"]}
     for (agency, item), fields in CHECKLIST_PLAN.items():
         store.record_checklist_answer(agency, item, fields, by="tester", at=dt.datetime(2021, 7, 6, 9, 0))
@@ -122,6 +128,9 @@ def build_reports_warehouse() -> ReportsWarehouse:
         flags = _flags_of(warehouse)
         recorded = _record(CaseStore(default_store_path(warehouse)), flags)
         run_pipeline(landing, warehouse, quiet=True)
+    from tests.access_helpers import add_accounts
+
+    add_accounts(default_store_path(warehouse))
     built = ReportsWarehouse(warehouse, landing, flags, recorded, dict(CHECKLIST_PLAN), generated)
     _BUILT["default"] = built
     return built

@@ -17,6 +17,9 @@ from pension_risk.cases import cli as cases_cli
 from pension_risk.cases.store import CaseStore, default_store_path
 from pension_risk.cli import main
 from pension_risk.errors import PensionRiskError
+from tests.access_helpers import add_accounts, password
+
+VERIFIER = "verifier_340403"
 
 LEDGER = [
     # case_id, case_type, flag_id, rule_code, subject_id, suspect_id, person_id, county_code, amount
@@ -55,7 +58,21 @@ def make_warehouse(path: Path) -> Path:
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
-    return make_warehouse(tmp_path / "w.duckdb")
+    path = make_warehouse(tmp_path / "w.duckdb")
+    add_accounts(default_store_path(path), [VERIFIER, "verifier_340402", "reviewer", "leader"])
+    return path
+
+
+def _stdin(monkeypatch, login: str = VERIFIER) -> None:
+    """`cases import` reads the password from the first line of standard input."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(password(login) + "\n"))
+
+
+def _import(xlsx: Path, warehouse: Path, login: str = VERIFIER, store: Path | None = None) -> int:
+    return cases_cli.import_command(xlsx, warehouse, login, store, password=password(login))
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -110,7 +127,7 @@ def test_export_one_agency(warehouse: Path, tmp_path: Path):
         cases_cli.export_command(warehouse, tmp_path / "x.xlsx", "349999", None)
 
 
-def test_round_trip_with_bad_rows_and_reimport(warehouse: Path, tmp_path: Path, capsys):
+def test_round_trip_with_bad_rows_and_reimport(warehouse: Path, tmp_path: Path, capsys, monkeypatch):
     exported = tmp_path / "340403.xlsx"
     cases_cli.export_command(warehouse, exported, "340403", None)
     r_b, r_r07, r_sus = (_row_of(exported, c) for c in ("f-r01-b", "f-r07-a", "SUS-YD1"))
@@ -122,7 +139,8 @@ def test_round_trip_with_bad_rows_and_reimport(warehouse: Path, tmp_path: Path, 
         20: {"案件编号": "no-such-case", "核查结论": "属实"},               # unknown case
         21: {"案件编号": "f-r01-b", "核查结论": "不属实"},                  # repeated case
     })
-    code = main(["cases", "import", str(filled), "--warehouse", str(warehouse), "--by", "county-340403"])
+    _stdin(monkeypatch)
+    code = main(["cases", "import", str(filled), "--warehouse", str(warehouse), "--by", VERIFIER])
     assert code == 3
     err = capsys.readouterr().err
     assert f"row {r_r07}: rejected: 核查结论 must be one of 属实/不属实/核查中: '可能'" in err
@@ -139,14 +157,16 @@ def test_round_trip_with_bad_rows_and_reimport(warehouse: Path, tmp_path: Path, 
     assert case["verified_by"] == "田家庵区-张" and case["verified_on"] == "2021-07-08"
     assert case["rule_code"] == "R01" and case["county_code"] == "340403"    # identity stored on creation
     assert store.get_case("f-r07-a") is None and store.get_case("SUS-YD1") is None  # rejected rows: nothing
+    assert case["review_status"] == "待复核"                                  # 初审 done, waits for 复核
     history = store.history()
-    assert len(history) == 7
-    assert {h["changed_by"] for h in history} == {"county-340403"}
-    assert {h["source"] for h in history} == {"import:filled.xlsx"}
+    assert len(history) == 8  # 7 fields + the review state 未核查 -> 待复核
+    assert {h["changed_by"] for h in history} == {VERIFIER}
+    assert {h["source"].split(" ")[0] for h in history} == {"import:filled.xlsx"}
 
     # re-importing the same file changes nothing
-    assert main(["cases", "import", str(filled), "--warehouse", str(warehouse), "--by", "county-340403"]) == 3
-    assert store.history_count() == 7
+    _stdin(monkeypatch)
+    assert main(["cases", "import", str(filled), "--warehouse", str(warehouse), "--by", VERIFIER]) == 3
+    assert store.history_count() == 8
     assert store.get_case("f-r01-b")["version"] == 1
 
     # the next export carries the recorded values; importing it unchanged changes nothing
@@ -154,18 +174,18 @@ def test_round_trip_with_bad_rows_and_reimport(warehouse: Path, tmp_path: Path, 
     cases_cli.export_command(warehouse, again, "340403", None)
     row = next(r for r in _rows(again)[1] if r["案件编号"] == "f-r01-b")
     assert (row["核查结论"], row["追回金额(元)"], row["整改状态"]) == ("属实", 11981.92, "已整改")
-    assert cases_cli.import_command(again, warehouse, "someone-else", None) == 0
-    assert store.history_count() == 7
+    assert _import(again, warehouse) == 0
+    assert store.history_count() == 8
 
     # fix the bad rows and import: accepted, the earlier record untouched
     fixed = _fill(again, tmp_path / "fixed.xlsx", {
         _row_of(again, "f-r07-a"): {"核查结论": "核查中", "整改状态": "整改中"},
         _row_of(again, "SUS-YD1"): {"核查结论": "不属实", "核查日期": "2021/07/09"},
     })
-    assert cases_cli.import_command(fixed, warehouse, "county-340403", None) == 0
+    assert _import(fixed, warehouse) == 0
     assert store.get_case("SUS-YD1")["conclusion"] == "不属实"
     assert store.get_case("SUS-YD1")["verified_on"] == "2021-07-09"
-    assert store.get_case("SUS-YD1")["verified_by"] == "county-340403"
+    assert store.get_case("SUS-YD1")["verified_by"] == VERIFIER  # 核查人 defaults to the login
     assert store.get_case("f-r07-a")["rectification_status"] == "整改中"
     assert store.get_case("f-r01-b")["version"] == 1
 
@@ -173,19 +193,22 @@ def test_round_trip_with_bad_rows_and_reimport(warehouse: Path, tmp_path: Path, 
 def test_import_with_explicit_store(warehouse: Path, tmp_path: Path):
     exported = tmp_path / "all.xlsx"
     elsewhere = tmp_path / "elsewhere" / "cases.sqlite"
+    add_accounts(elsewhere, ["verifier_340402"])
     cases_cli.export_command(warehouse, exported, None, elsewhere)
     filled = _fill(exported, tmp_path / "f.xlsx", {_row_of(exported, "f-r01-a"): {"核查结论": "核查中"}})
-    assert cases_cli.import_command(filled, warehouse, "u", elsewhere) == 0
-    assert CaseStore(elsewhere).get_case("f-r01-a")["conclusion"] == "核查中"
-    assert not default_store_path(warehouse).exists()
+    # f-r01-a is a 340406 case: a 340402 verifier may not record it
+    assert _import(filled, warehouse, "verifier_340402", elsewhere) == 3
+    assert CaseStore(elsewhere).get_case("f-r01-a") is None
+    assert CaseStore(default_store_path(warehouse)).get_case("f-r01-a") is None
 
 
-def test_bad_file_and_bad_warehouse(warehouse: Path, tmp_path: Path, capsys):
+def test_bad_file_and_bad_warehouse(warehouse: Path, tmp_path: Path, capsys, monkeypatch):
     not_xlsx = tmp_path / "x.xlsx"
     not_xlsx.write_text("hello")
     with pytest.raises(PensionRiskError, match="not a readable xlsx"):
-        cases_cli.import_command(not_xlsx, warehouse, "u", None)
-    assert main(["cases", "import", str(not_xlsx), "--warehouse", str(warehouse), "--by", "u"]) == 1
+        _import(not_xlsx, warehouse)
+    _stdin(monkeypatch)
+    assert main(["cases", "import", str(not_xlsx), "--warehouse", str(warehouse), "--by", VERIFIER]) == 1
     assert "pension-risk cases: error:" in capsys.readouterr().err
     from openpyxl import Workbook
 
@@ -194,6 +217,6 @@ def test_bad_file_and_bad_warehouse(warehouse: Path, tmp_path: Path, capsys):
     other = tmp_path / "other.xlsx"
     wb.save(other)
     with pytest.raises(PensionRiskError, match="no 案件编号 column"):
-        cases_cli.import_command(other, warehouse, "u", None)
+        _import(other, warehouse)
     with pytest.raises(PensionRiskError, match="warehouse not found"):
         cases_cli.export_command(tmp_path / "missing.duckdb", tmp_path / "o.xlsx", None, None)

@@ -67,7 +67,9 @@ def test_record_creates_case_with_history_and_defaults(store: CaseStore):
     assert {(h["field"], h["old_value"], h["new_value"]) for h in history} == {
         ("conclusion", None, "属实"), ("recovered_amount", None, "1200.50"), ("problem_note", None, "死亡后冒领"),
         ("verified_by", None, "李核查"), ("verified_on", None, "2021-07-05"),
+        ("review_status", "未核查", "待复核"),  # a recorded conclusion waits for 复核
     }
+    assert case["review_status"] == "待复核"
     assert {h["changed_by"] for h in history} == {"李核查"}
     assert {h["changed_at"] for h in history} == {"2021-07-05 09:30:00"}
 
@@ -120,7 +122,7 @@ def test_identity_is_kept_and_filled_in_once(store: CaseStore):
     store.record_conclusion("f1", {"problem_note": "x"}, "a", AT, identity={"rule_code": "R07"})
     store.record_conclusion("f1", {"problem_note": "x"}, "a", AT, identity={"rule_code": "R99"})
     assert store.get_case("f1")["rule_code"] == "R07"
-    assert store.history_count() == 1
+    assert store.history_count() == 2  # problem_note, and review_status 未核查 -> 待复核
 
 
 def test_optimistic_version_check(store: CaseStore):
@@ -157,7 +159,8 @@ def test_snapshot_columns_match_design(store: CaseStore):
     assert CHECKLIST_ANSWER_COLUMNS == DESIGN_CHECKLIST_COLUMNS
     empty_cases, empty_answers = snapshot_for_warehouse(store.path)   # store does not exist yet
     assert list(empty_cases.columns)[:12] == DESIGN_CASE_COLUMNS
-    assert list(empty_cases.columns)[12:] == ["rule_code", "subject_id", "person_id", "county_code"]
+    assert list(empty_cases.columns)[12:] == ["rule_code", "subject_id", "person_id", "county_code",
+                                              "review_status", "reviewed_by", "reviewed_at", "review_note"]
     assert list(empty_answers.columns) == DESIGN_CHECKLIST_COLUMNS
     assert len(empty_cases) == 0 and len(empty_answers) == 0
     assert not store.path.exists()   # reading never creates the store
@@ -225,6 +228,7 @@ def test_two_processes_recording_at_the_same_time_lose_no_update(store: CaseStor
     assert counter["recovered_amount"] == f"{2 * n}.00"   # every increment of both processes
     assert counter["version"] == 2 * n
     history = store.history()
-    assert len([h for h in history if h["case_id"] == "shared"]) == 2 * n
-    assert len([h for h in history if h["case_id"] == "counter"]) == 2 * n
+    # one row per change, plus the first change's review state 未核查 -> 待复核
+    assert len([h for h in history if h["case_id"] == "shared"]) == 2 * n + 1
+    assert len([h for h in history if h["case_id"] == "counter"]) == 2 * n + 1
     assert {h["changed_by"] for h in history} == {"甲", "乙"}

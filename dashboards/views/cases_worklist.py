@@ -105,6 +105,7 @@ table = table.rename(columns={
     "amount": "涉及金额(元)", "conclusion": "核查结论", "review_status": "复核状态", "rectification_status": "整改状态",
     "recovered_amount": "追回金额(元)", "verified_by": "核查人", "verified_on": "核查日期",
 })
+table["核查日期"] = [v.isoformat() if hasattr(v, "isoformat") else v for v in table["核查日期"]]
 text_columns = [c for c in table.columns if c not in ("涉及金额(元)", "追回金额(元)")]
 table[text_columns] = table[text_columns].astype(object).where(table[text_columns].notna(), "")
 event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",

@@ -36,9 +36,3 @@
                         {{ id_check_char("concat(substr(" ~ id_upper(expr) ~ ", 1, 6), '19', substr(" ~ id_upper(expr) ~ ", 7, 9))") }})
     end
 {%- endmacro %}
-
-{# Masked id for leaders' views: 340403********123X #}
-{% macro mask_id(expr) -%}
-    case when {{ expr }} is null then null
-         else concat(substr({{ expr }}, 1, 6), '********', substr({{ expr }}, length({{ expr }}) - 3, 4)) end
-{%- endmacro %}

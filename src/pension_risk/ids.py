@@ -32,10 +32,3 @@ def to_legacy15(id18: str) -> str:
     """The legacy 15-digit form of an 18-digit number born in the 1900s."""
     assert id18[6:8] == "19", id18
     return id18[:6] + id18[8:17]
-
-
-def mask_id(nid: str | None) -> str | None:
-    """340403********123X — personal data masked for leaders' views."""
-    if not nid:
-        return nid
-    return nid[:6] + "*" * 8 + nid[-4:]

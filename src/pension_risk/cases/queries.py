@@ -135,8 +135,10 @@ def overlay_store(df: pd.DataFrame, store: Path) -> pd.DataFrame:
     (the store changes between rebuilds; the published ledger shows the last build)."""
     records = CaseStore(store).cases()
     df = df.copy()
-    if "version" not in df.columns:
-        df["version"] = 0
+    for f in (*CASE_FIELDS, "updated_at", *REVIEW_FIELDS, "version"):
+        if f not in df.columns:
+            df[f] = 0 if f == "version" else None
+    df = df.astype({f: object for f in (*CASE_FIELDS, "updated_at", *REVIEW_FIELDS)})
     if not records:
         return df
     for i, case_id in zip(df.index, df["case_id"], strict=True):
