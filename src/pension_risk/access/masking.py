@@ -4,7 +4,7 @@ Personal data are id numbers, names, phones, bank accounts and addresses. A role
 without ``sees_personal_data`` (leader, admin, auditor) receives them masked in
 every value the product sends it: table columns (by column name), a flag's
 subject (by subject type), evidence documents (by key, recursively), and free
-text such as data-quality reasons and raw lines (every run of 7 or more digits,
+text such as data-quality reasons and raw lines (every run of 9 or more digits,
 which covers id numbers, accounts and phones; raw lines are withheld entirely,
 because the names in them cannot be told from other text).
 
@@ -58,11 +58,11 @@ def mask_address(value: Any) -> Any:
     return value[:3] + "***"
 
 
-_DIGIT_RUN = re.compile(r"\d{7,}[0-9Xx]?")
+_DIGIT_RUN = re.compile(r"\d{9,}[0-9Xx]?")
 
 
 def mask_text(value: Any) -> Any:
-    """Free text: every run of 7+ digits (id numbers, accounts, phones) masked."""
+    """Free text: every run of 9+ digits (id numbers, accounts, phones) masked."""
     if not isinstance(value, str):
         return value
     return _DIGIT_RUN.sub(lambda m: mask_account(m.group(0)) if len(m.group(0)) < 15 else mask_id(m.group(0)),
@@ -71,16 +71,33 @@ def mask_text(value: Any) -> Any:
 
 WITHHELD = "（已隐藏）"
 
-#: Column or evidence key -> masker. The one list of personal-data fields.
+#: Column or evidence key -> masker, by exact name. The one list of personal-data fields, with
+#: the suffix rules of :func:`masker_for` (any *_name, *_id_number, *account_no of the evidence).
 MASKERS: dict[str, Callable[[Any], Any]] = {
-    "id_number": mask_id, "holder_id_number": mask_id, "nid": mask_id, "holder_nid": mask_id,
-    "suspect_id_number": mask_id, "id_number_p": mask_id,
-    "name": mask_name, "holder_name": mask_name, "person_name": mask_name, "suspect_name": mask_name,
+    "id_number": mask_id, "nid": mask_id, "holder_nid": mask_id,
+    "name": mask_name,
     "account_no": mask_account, "bank_account": mask_account, "cluster_id": mask_account,
     "accounts": mask_account,
     "phone": mask_phone,
     "address": mask_address,
 }
+_SUFFIX_MASKERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("_id_number", mask_id), ("_name", mask_name), ("account_no", mask_account), ("_phone", mask_phone),
+)
+
+
+def masker_for(key: str) -> Callable[[Any], Any] | None:
+    """The masker of a column or evidence key, or None when it holds no personal data."""
+    if key in MASKERS:
+        return MASKERS[key]
+    for suffix, masker in _SUFFIX_MASKERS:
+        if key.endswith(suffix) and key not in NOT_PERSONAL:
+            return masker
+    return None
+
+
+#: Keys that match a suffix rule but hold no personal data (codes and names of things).
+NOT_PERSONAL = frozenset({"rule_name", "agency_name", "section_name", "item_name", "scheme_name", "bank_name"})
 #: Free-text columns masked as text; columns withheld entirely.
 TEXT_COLUMNS = ("key", "reason", "reason_zh", "detail", "description", "evidence", "explanation")
 WITHHELD_COLUMNS = ("raw_content",)
@@ -105,10 +122,11 @@ def _mask_json(value: Any) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if k in MASKERS and isinstance(v, list):
-                out[k] = [MASKERS[k](x) for x in v]
-            elif k in MASKERS and not isinstance(v, dict):
-                out[k] = MASKERS[k](v)
+            masker = masker_for(k)
+            if masker is not None and isinstance(v, list):
+                out[k] = [masker(x) if isinstance(x, str) else _mask_json(x) for x in v]
+            elif masker is not None and not isinstance(v, dict):
+                out[k] = masker(v)
             else:
                 out[k] = _mask_json(v)
         return out
@@ -137,8 +155,9 @@ def frame(df: pd.DataFrame, principal: Principal) -> pd.DataFrame:
         return df
     df = df.copy()
     for column in df.columns:
-        if column in MASKERS:
-            df[column] = df[column].map(MASKERS[column])
+        masker = masker_for(str(column))
+        if masker is not None:
+            df[column] = df[column].map(masker)
         elif column in WITHHELD_COLUMNS:
             df[column] = [None if pd.isna(v) else WITHHELD for v in df[column]]
         elif column == "evidence":
