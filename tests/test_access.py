@@ -355,3 +355,21 @@ def test_audit_command_filters_and_prints_csv(tmp_path: Path, capsys):
 
 def test_accounts_of_the_tests_cover_every_role():
     assert {role for _n, role, _a, _p in ACCOUNTS.values()} == {"leader", "verifier", "reviewer", "admin", "auditor"}
+
+
+def test_demo_creates_one_account_per_role_that_logs_in(tmp_path: Path):
+    from pension_risk.demo import ACCOUNTS_FILE, demo_accounts
+
+    wh = tmp_path / "warehouse.duckdb"
+    made = demo_accounts(wh, tmp_path)
+    assert {role for _n, role, _a, _p in made.values()} == {"leader", "verifier", "reviewer", "admin", "auditor"}
+    assert made["verifier_340403"][2] == "340403" and made["reviewer"][2] is None
+    listing = (tmp_path / ACCOUNTS_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(listing) == 1 + len(made)
+    assert stat.S_IMODE((tmp_path / ACCOUNTS_FILE).stat().st_mode) == 0o600
+    store = default_store_path(wh)
+    for login, (_name, role, _agency, pw) in made.items():
+        assert accounts.authenticate(store, login, pw, source="test").role_code == role
+    again = demo_accounts(wh, tmp_path)            # a second demo gives new passwords, same accounts
+    assert set(again) == set(made) and again["leader"][3] != made["leader"][3]
+    assert len(accounts.list_accounts(store)) == len(made)
