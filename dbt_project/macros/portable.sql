@@ -79,3 +79,59 @@
 {% macro duckdb__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
+
+{# ---- explanations (macros/explanations.sql) ---- #}
+
+{# A scalar of a JSON text at a JSONPath ('$.a.b[0]') as text; null when absent or JSON null. #}
+{% macro json_value(json_expr, path) -%}
+    {{ return(adapter.dispatch('json_value', 'pension_risk')(json_expr, path)) }}
+{%- endmacro %}
+{% macro default__json_value(json_expr, path) -%}
+    json_extract_string({{ json_expr }}, '{{ path }}')
+{%- endmacro %}
+{% macro spark__json_value(json_expr, path) -%}
+    get_json_object({{ json_expr }}, '{{ path }}')
+{%- endmacro %}
+
+{# One map value built from (key, value) rows, and a lookup in it (null when the key is absent). #}
+{% macro map_agg(key_expr, value_expr) -%}
+    {{ return(adapter.dispatch('map_agg', 'pension_risk')(key_expr, value_expr)) }}
+{%- endmacro %}
+{% macro default__map_agg(key_expr, value_expr) -%}
+    map(list({{ key_expr }}), list({{ value_expr }}))
+{%- endmacro %}
+{% macro spark__map_agg(key_expr, value_expr) -%}
+    map_from_entries(collect_list(struct({{ key_expr }}, {{ value_expr }})))
+{%- endmacro %}
+
+{% macro map_lookup(map_expr, key_expr) -%}
+    {{ return(adapter.dispatch('map_lookup', 'pension_risk')(map_expr, key_expr)) }}
+{%- endmacro %}
+{% macro default__map_lookup(map_expr, key_expr) -%}
+    map_extract_value({{ map_expr }}, {{ key_expr }})
+{%- endmacro %}
+{% macro spark__map_lookup(map_expr, key_expr) -%}
+    try_element_at({{ map_expr }}, {{ key_expr }})
+{%- endmacro %}
+
+{# Remove every [ … ] segment of a text that contains the marker chr(1) (segments do not nest). #}
+{% macro drop_marked_segments(text_expr) -%}
+    {{ return(adapter.dispatch('drop_marked_segments', 'pension_risk')(text_expr)) }}
+{%- endmacro %}
+{% macro default__drop_marked_segments(text_expr) -%}
+    regexp_replace({{ text_expr }}, concat('\[[^\[\]]*', chr(1), '[^\[\]]*\]'), '', 'g')
+{%- endmacro %}
+{% macro spark__drop_marked_segments(text_expr) -%}
+    regexp_replace({{ text_expr }}, concat('\\[[^\\[\\]]*', chr(1), '[^\\[\\]]*\\]'), '')
+{%- endmacro %}
+
+{# A number with thousands separators and 2 decimals: 1234.5 -> '1,234.50' (text). #}
+{% macro format_thousands(number_expr) -%}
+    {{ return(adapter.dispatch('format_thousands', 'pension_risk')(number_expr)) }}
+{%- endmacro %}
+{% macro default__format_thousands(number_expr) -%}
+    format('{:,.2f}', cast({{ number_expr }} as double))
+{%- endmacro %}
+{% macro spark__format_thousands(number_expr) -%}
+    format_number(cast({{ number_expr }} as decimal(18, 2)), 2)
+{%- endmacro %}

@@ -122,6 +122,10 @@ persons as (
     select * from {{ ref('int_persons_current') }}
 ),
 
+benefits as (
+    select * from {{ ref('int_benefits_current') }}
+),
+
 payout_triggers as (
     select
         death_changes.change_id,
@@ -160,12 +164,29 @@ payouts_after as (
     select
         flagged_benefits.benefit_id,
         count(paid_payouts.payout_id) as payout_count,
-        coalesce(sum(paid_payouts.amount), 0) as amount_after
+        coalesce(sum(paid_payouts.amount), 0) as amount_after,
+        min(paid_payouts.pay_month) as first_pay_month_after,
+        max(paid_payouts.pay_month) as last_pay_month_after
     from flagged_benefits
     left join paid_payouts
         on paid_payouts.benefit_id = flagged_benefits.benefit_id
         and paid_payouts.pay_month > flagged_benefits.change_month
     group by flagged_benefits.benefit_id
+),
+
+-- the accounts the payouts after the change went to, per person (for the explanation)
+accounts_after as (
+    select
+        person_id,
+        {{ json_array_agg(json_scalar('account_no'), 'account_no') }} as accounts
+    from (
+        select distinct flagged_benefits.person_id, paid_payouts.account_no
+        from flagged_benefits
+        inner join paid_payouts
+            on paid_payouts.benefit_id = flagged_benefits.benefit_id
+            and paid_payouts.pay_month > flagged_benefits.change_month
+    ) as distinct_accounts
+    group by person_id
 ),
 
 per_person as (
@@ -175,6 +196,7 @@ per_person as (
         {{ json_array_agg(
             json_obj([
                 ('benefit_id', 'flagged_benefits.benefit_id'),
+                ('scheme_code', 'benefits.scheme_code'),
                 ('change_id', 'flagged_benefits.change_id'),
                 ('reason_code', 'flagged_benefits.reason_code'),
                 ('operated_at', 'cast(flagged_benefits.operated_at as ' ~ dbt.type_string() ~ ')'),
@@ -183,12 +205,15 @@ per_person as (
                 ('later_change_at', 'cast(flagged_benefits.resumed_at as ' ~ dbt.type_string() ~ ')'),
                 ('triggering_paid_payouts', 'flagged_benefits.trigger_payout_count'),
                 ('paid_payouts_after_' ~ kind ~ '_month', 'payouts_after.payout_count'),
-                ('amount_paid_after_' ~ kind ~ '_month', to_yuan('payouts_after.amount_after'))
+                ('amount_paid_after_' ~ kind ~ '_month', to_yuan('payouts_after.amount_after')),
+                ('first_pay_month_after', format_month('payouts_after.first_pay_month_after')),
+                ('last_pay_month_after', format_month('payouts_after.last_pay_month_after'))
             ]),
             'flagged_benefits.benefit_id'
         ) }} as benefits
     from flagged_benefits
     inner join payouts_after on flagged_benefits.benefit_id = payouts_after.benefit_id
+    left join benefits on flagged_benefits.benefit_id = benefits.benefit_id
     group by flagged_benefits.person_id
 ),
 
@@ -203,10 +228,12 @@ final as (
         {{ json_obj_nested([
             ('person_id', 'per_person.person_id'),
             ('name', 'persons.name'),
-            ('benefits', 'per_person.benefits', 'json')
+            ('benefits', 'per_person.benefits', 'json'),
+            ('accounts', 'accounts_after.accounts', 'json')
         ]) }} as evidence
     from per_person
     inner join persons on per_person.person_id = persons.person_id
+    left join accounts_after on per_person.person_id = accounts_after.person_id
 )
 
 select * from final

@@ -92,6 +92,8 @@ per_id as (
     select
         nid,
         count(*) as duplicated_month_count,
+        min(covered_month) as first_duplicated_month,
+        max(covered_month) as last_duplicated_month,
         {{ json_array_agg(
             json_obj_nested([
                 ('month', format_month('covered_month')),
@@ -119,6 +121,7 @@ person_records as (
 person_record_lists as (
     select
         nid,
+        count(*) as record_count,
         {{ json_array_agg(
             json_obj([
                 ('person_id', 'person_id'),
@@ -164,9 +167,12 @@ final as (
         {{ to_yuan('duplicate_totals.duplicate_total') }} as amount,
         {{ json_obj_nested([
             ('id_number', 'per_id.nid'),
+            ('person_record_count', 'person_record_lists.record_count'),
             ('person_records', 'person_record_lists.records', 'json'),
             ('benefits', 'involved_benefits.benefit_list', 'json'),
             ('duplicated_month_count', 'per_id.duplicated_month_count'),
+            ('first_duplicated_month', format_month('per_id.first_duplicated_month')),
+            ('last_duplicated_month', format_month('per_id.last_duplicated_month')),
             ('duplicated_months', 'per_id.months', 'json')
         ]) }} as evidence
     from per_id

@@ -42,9 +42,32 @@ flagged_months as (
     where month_totals.month_total > thresholds.threshold
 ),
 
+-- the largest paid payout of the flagged months (for the explanation: what made the month so high)
+largest_payouts as (
+    select
+        paid_payouts.person_id,
+        paid_payouts.payout_id,
+        paid_payouts.payout_type,
+        paid_payouts.pay_month,
+        paid_payouts.period_from,
+        paid_payouts.period_to,
+        paid_payouts.amount,
+        paid_payouts.account_no,
+        row_number() over (
+            partition by paid_payouts.person_id
+            order by paid_payouts.amount desc, paid_payouts.payout_id
+        ) as payout_rank
+    from {{ ref('int_payouts_screened') }} as paid_payouts
+    inner join flagged_months
+        on paid_payouts.person_id = flagged_months.person_id
+        and paid_payouts.pay_month = flagged_months.pay_month
+    where paid_payouts.is_paid
+),
+
 per_person as (
     select
         person_id,
+        count(*) as flagged_month_count,
         sum(month_total) as flagged_total,
         {{ json_array_agg(
             json_obj([
@@ -74,10 +97,21 @@ final as (
             ('multiple', var('r04_multiple')),
             ('floor', 'thresholds.extreme_floor'),
             ('threshold', 'thresholds.threshold'),
-            ('flagged_months', 'per_person.months', 'json')
+            ('flagged_month_count', 'per_person.flagged_month_count'),
+            ('flagged_months', 'per_person.months', 'json'),
+            ('largest_payout_id', 'largest_payouts.payout_id'),
+            ('largest_payout_type', 'largest_payouts.payout_type'),
+            ('largest_payout_month', format_month('largest_payouts.pay_month')),
+            ('largest_payout_period_from', format_month('largest_payouts.period_from')),
+            ('largest_payout_period_to', format_month('largest_payouts.period_to')),
+            ('largest_payout_amount', 'largest_payouts.amount'),
+            ('largest_payout_account_no', 'largest_payouts.account_no')
         ]) }} as evidence
     from per_person
     inner join thresholds on per_person.person_id = thresholds.person_id
+    left join largest_payouts
+        on per_person.person_id = largest_payouts.person_id
+        and largest_payouts.payout_rank = 1
     inner join persons on per_person.person_id = persons.person_id
 )
 

@@ -36,7 +36,9 @@ user_conflicts as (
     select
         role_a.user_id,
         conflicting_pairs.pair_order,
-        concat(conflicting_pairs.role_a, '+', conflicting_pairs.role_b) as conflict
+        concat(conflicting_pairs.role_a, '+', conflicting_pairs.role_b) as conflict,
+        -- the pair is held from the later of its two grants on
+        case when role_a.granted_on > role_b.granted_on then role_a.granted_on else role_b.granted_on end as held_since
     from conflicting_pairs
     inner join active_user_roles as role_a
         on conflicting_pairs.role_a = role_a.role_code
@@ -50,6 +52,15 @@ conflicts_per_user as (
         user_id,
         {{ json_array_agg(json_scalar('conflict'), 'pair_order') }} as conflicts
     from (select distinct user_id, pair_order, conflict from user_conflicts) as distinct_conflicts
+    group by user_id
+),
+
+-- since when the user holds some conflicting pair (the earliest pair start)
+conflict_starts as (
+    select
+        user_id,
+        min(held_since) as conflict_since
+    from user_conflicts
     group by user_id
 ),
 
@@ -77,6 +88,7 @@ final as (
             ('name', 'users.name'),
             ('account_status', 'users.account_status'),
             ('conflicting_pairs', 'conflicts_per_user.conflicts', 'json'),
+            ('conflict_since', 'conflict_starts.conflict_since'),
             ('active_roles', 'roles_per_user.active_roles', 'json')
         ]) }} as evidence
     from conflicts_per_user
@@ -84,6 +96,8 @@ final as (
         on conflicts_per_user.user_id = users.user_id
     inner join roles_per_user
         on conflicts_per_user.user_id = roles_per_user.user_id
+    inner join conflict_starts
+        on conflicts_per_user.user_id = conflict_starts.user_id
 )
 
 select * from final

@@ -12,6 +12,10 @@ payouts as (
     select * from {{ ref('int_payouts_screened') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
 manual_payouts as (
     select
         payout_batch_id,
@@ -63,11 +67,14 @@ final as (
             ('manual_amount', 'flagged.manual_amount'),
             ('earliest_payout_id', 'flagged.earliest_payout_id'),
             ('created_by', 'flagged.created_by'),
+            ('created_by_name', 'users.name'),
             ('first_20_manual_payouts', 'examples.example_payouts', 'json')
         ]) }} as evidence
     from flagged
     left join examples
         on flagged.payout_batch_id = examples.payout_batch_id
+    left join users
+        on flagged.created_by = users.user_id
 )
 
 select * from final

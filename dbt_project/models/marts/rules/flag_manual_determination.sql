@@ -10,6 +10,10 @@ persons as (
     select * from {{ ref('int_persons_current') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
 flagged as (
     select *
     from benefits
@@ -34,6 +38,7 @@ final as (
             ('monthly_amount', 'flagged.monthly_amount'),
             ('determination', "'2 手工核定/录入'"),
             ('determined_by', 'flagged.determined_by'),
+            ('determined_by_name', 'users.name'),
             ('reviewed_by', 'flagged.reviewed_by'),
             ('determined_at', as_text('flagged.determined_at')),
             ('status', 'flagged.status')
@@ -41,6 +46,8 @@ final as (
     from flagged
     left join persons
         on flagged.person_id = persons.person_id
+    left join users
+        on flagged.determined_by = users.user_id
 )
 
 select * from final

@@ -10,6 +10,10 @@ with batches as (
     select * from {{ ref('int_operation_batches') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
 flagged as (
     select *
     from batches
@@ -21,26 +25,28 @@ final as (
     select
         'R06' as rule_code,
         'op_batch_id' as subject_type,
-        op_batch_id as subject_id,
+        flagged.op_batch_id as subject_id,
         cast(null as {{ dbt.type_string() }}) as person_id,
-        county_code,
+        flagged.county_code,
         cast(null as decimal(18, 2)) as amount,
         {{ json_obj([
-            ('batch_id', 'op_batch_id'),
-            ('batch_start', as_text('batch_start')),
-            ('batch_end', as_text('batch_end')),
-            ('start_day_type', 'batch_start_day_type'),
-            ('start_holiday', 'batch_start_holiday_name'),
+            ('batch_id', 'flagged.op_batch_id'),
+            ('batch_start', as_text('flagged.batch_start')),
+            ('batch_end', as_text('flagged.batch_end')),
+            ('start_day_type', 'flagged.batch_start_day_type'),
+            ('start_holiday', 'flagged.batch_start_holiday_name'),
             ('working_hours', "'" ~ var('work_start_hour') ~ ":00-" ~ var('work_end_hour') ~ ":00'"),
-            ('operations', 'operation_count'),
-            ('high_risk_operations', 'high_risk_operation_count'),
-            ('status_resume', 'status_resume_count'),
-            ('amount_adjust', 'amount_adjust_count'),
-            ('backpay', 'backpay_count'),
-            ('first_log_id', 'first_log_id'),
-            ('operator', 'user_id')
+            ('operations', 'flagged.operation_count'),
+            ('high_risk_operations', 'flagged.high_risk_operation_count'),
+            ('status_resume', 'flagged.status_resume_count'),
+            ('amount_adjust', 'flagged.amount_adjust_count'),
+            ('backpay', 'flagged.backpay_count'),
+            ('first_log_id', 'flagged.first_log_id'),
+            ('operator', 'flagged.user_id'),
+            ('operator_name', 'users.name')
         ]) }} as evidence
     from flagged
+    left join users on flagged.user_id = users.user_id
 )
 
 select * from final

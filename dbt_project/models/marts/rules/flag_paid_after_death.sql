@@ -74,8 +74,20 @@ per_person as (
 month_list as (
     select
         person_id,
+        min(covered_month) as first_month,
+        max(covered_month) as last_month,
+        count(*) as month_count,
         {{ json_array_agg(json_scalar(format_month('covered_month')), 'covered_month') }} as months
     from (select distinct person_id, covered_month from months_after_death) as distinct_months
+    group by person_id
+),
+
+-- the accounts the money after death went to (for the explanation: 尾号…的账户)
+account_list as (
+    select
+        person_id,
+        {{ json_array_agg(json_scalar('account_no'), 'account_no') }} as accounts
+    from (select distinct person_id, account_no from months_after_death) as distinct_accounts
     group by person_id
 ),
 
@@ -95,11 +107,16 @@ final as (
             ('death_month', format_month('deaths.death_month')),
             ('death_records', 'deaths.sources', 'json'),
             ('months_paid_after_death', 'month_list.months', 'json'),
+            ('first_month_after_death', format_month('month_list.first_month')),
+            ('last_month_after_death', format_month('month_list.last_month')),
+            ('month_count_after_death', 'month_list.month_count'),
+            ('accounts', 'account_list.accounts', 'json'),
             ('payouts', 'per_person.payouts', 'json')
         ]) }} as evidence
     from per_person
     inner join deaths on per_person.person_id = deaths.person_id
     inner join month_list on per_person.person_id = month_list.person_id
+    inner join account_list on per_person.person_id = account_list.person_id
     inner join persons on per_person.person_id = persons.person_id
 )
 

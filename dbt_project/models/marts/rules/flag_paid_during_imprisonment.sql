@@ -77,8 +77,20 @@ per_person_amount as (
 per_person_months as (
     select
         person_id,
+        min(covered_month) as first_month,
+        max(covered_month) as last_month,
+        count(*) as month_count,
         {{ json_array_agg(json_scalar(format_month('covered_month')), 'covered_month') }} as months
     from (select distinct person_id, covered_month from months_in_prison) as distinct_months
+    group by person_id
+),
+
+-- the accounts the money went to (for the explanation)
+per_person_accounts as (
+    select
+        person_id,
+        {{ json_array_agg(json_scalar('account_no'), 'account_no') }} as accounts
+    from (select distinct person_id, account_no from months_in_prison) as distinct_accounts
     group by person_id
 ),
 
@@ -131,6 +143,10 @@ final as (
             ('id_number', 'persons.nid'),
             ('incarceration_records', 'per_person_terms.records', 'json'),
             ('months_paid_in_prison', 'per_person_months.months', 'json'),
+            ('first_month_in_prison', format_month('per_person_months.first_month')),
+            ('last_month_in_prison', format_month('per_person_months.last_month')),
+            ('month_count_in_prison', 'per_person_months.month_count'),
+            ('accounts', 'per_person_accounts.accounts', 'json'),
             ('payouts', 'per_person_payouts.payouts', 'json')
         ]) }} as evidence
     from per_person_amount
@@ -138,6 +154,7 @@ final as (
     inner join per_person_months on per_person_amount.person_id = per_person_months.person_id
     inner join per_person_payouts on per_person_amount.person_id = per_person_payouts.person_id
     inner join per_person_terms on per_person_amount.person_id = per_person_terms.person_id
+    inner join per_person_accounts on per_person_amount.person_id = per_person_accounts.person_id
 )
 
 select * from final

@@ -24,7 +24,8 @@ backpays as (
         {{ month_index('pay_month') }} as month_number,
         period_from,
         period_to,
-        amount
+        amount,
+        account_no
     from paid_payouts
     where payout_type = '2'
 ),
@@ -79,6 +80,15 @@ per_person as (
     group by person_id
 ),
 
+-- the accounts the back-pays went to (for the explanation)
+per_person_accounts as (
+    select
+        person_id,
+        {{ json_array_agg(json_scalar('account_no'), 'account_no') }} as accounts
+    from (select distinct person_id, account_no from backpays_in_windows) as distinct_accounts
+    group by person_id
+),
+
 final as (
     select
         'R12' as rule_code,
@@ -93,10 +103,12 @@ final as (
             ('window_months', var('r12_window_months')),
             ('min_backpays', var('r12_min_backpays')),
             ('backpays_in_windows', 'per_person.backpay_count'),
-            ('backpays', 'per_person.backpays', 'json')
+            ('backpays', 'per_person.backpays', 'json'),
+            ('accounts', 'per_person_accounts.accounts', 'json')
         ]) }} as evidence
     from per_person
     inner join persons on per_person.person_id = persons.person_id
+    inner join per_person_accounts on per_person.person_id = per_person_accounts.person_id
 )
 
 select * from final

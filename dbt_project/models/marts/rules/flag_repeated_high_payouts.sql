@@ -67,9 +67,26 @@ flagged_persons as (
     group by person_id
 ),
 
+-- the accounts the high months' payouts went to (for the explanation)
+high_month_accounts as (
+    select
+        person_id,
+        {{ json_array_agg(json_scalar('account_no'), 'account_no') }} as accounts
+    from (
+        select distinct paid_payouts.person_id, paid_payouts.account_no
+        from {{ ref('int_payouts_screened') }} as paid_payouts
+        inner join high_months
+            on paid_payouts.person_id = high_months.person_id
+            and paid_payouts.pay_month = high_months.pay_month
+        where paid_payouts.is_paid
+    ) as distinct_accounts
+    group by person_id
+),
+
 per_person as (
     select
         high_months.person_id,
+        count(*) as high_month_count,
         sum(high_months.month_total) as high_total,
         {{ json_array_agg(
             json_obj([
@@ -102,12 +119,16 @@ final as (
             ('threshold', 'thresholds.threshold'),
             ('first_window_start', format_month('flagged_persons.first_window_start')),
             ('window_months', var('r05_window_months')),
-            ('high_months', 'per_person.months', 'json')
+            ('min_high_months', var('r05_min_high_months')),
+            ('high_month_count', 'per_person.high_month_count'),
+            ('high_months', 'per_person.months', 'json'),
+            ('accounts', 'high_month_accounts.accounts', 'json')
         ]) }} as evidence
     from per_person
     inner join flagged_persons on per_person.person_id = flagged_persons.person_id
     inner join thresholds on per_person.person_id = thresholds.person_id
     inner join persons on per_person.person_id = persons.person_id
+    left join high_month_accounts on per_person.person_id = high_month_accounts.person_id
 )
 
 select * from final

@@ -18,6 +18,19 @@ bank_accounts as (
     select * from {{ ref('int_bank_accounts_current') }}
 ),
 
+-- months and bank of the paid payouts into the account (for the explanation)
+account_payouts as (
+    select
+        paid_payouts.account_no,
+        min(paid_payouts.pay_month) as first_pay_month,
+        max(paid_payouts.pay_month) as last_pay_month,
+        max(paid_payouts.bank_code) as payout_bank_code
+    from {{ ref('int_payouts_screened') }} as paid_payouts
+    inner join shared_accounts on paid_payouts.account_no = shared_accounts.account_no
+    where paid_payouts.is_paid
+    group by paid_payouts.account_no
+),
+
 linked_persons as (
     select
         links.account_no,
@@ -53,6 +66,9 @@ final as (
             ('in_bank_accounts', 'bank_accounts.account_no is not null'),
             ('holder_name', 'bank_accounts.holder_name'),
             ('holder_id_number', 'bank_accounts.holder_id_number'),
+            ('bank_code', 'coalesce(bank_accounts.bank_code, account_payouts.payout_bank_code)'),
+            ('first_pay_month', format_month('account_payouts.first_pay_month')),
+            ('last_pay_month', format_month('account_payouts.last_pay_month')),
             ('distinct_ids', 'shared_accounts.linked_id_count'),
             ('paid_payouts', 'shared_accounts.paid_payout_count'),
             ('linked_persons', 'linked_persons.persons', 'json')
@@ -60,6 +76,7 @@ final as (
     from shared_accounts
     inner join linked_persons on shared_accounts.account_no = linked_persons.account_no
     left join bank_accounts on shared_accounts.account_no = bank_accounts.account_no
+    left join account_payouts on shared_accounts.account_no = account_payouts.account_no
 )
 
 select * from final

@@ -13,6 +13,14 @@ operator_counties as (
     select * from {{ ref('int_operator_counties') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
+persons as (
+    select * from {{ ref('int_persons_current') }}
+),
+
 flagged as (
     select *
     from operations
@@ -33,15 +41,21 @@ final as (
             ('op_code', 'flagged.op_code'),
             ('operated_at', as_text('flagged.operated_at')),
             ('operator', 'flagged.user_id'),
+            ('operator_name', 'users.name'),
             ('reviewer_id', 'flagged.reviewer_id'),
             ('self_reviewed', 'flagged.reviewer_id is not null'),
             ('person_id', 'flagged.person_id'),
+            ('person_name', 'persons.name'),
             ('target_id', 'flagged.target_id'),
             ('batch_id', 'flagged.op_batch_id')
         ]) }} as evidence
     from flagged
     left join operator_counties
         on flagged.user_id = operator_counties.user_id
+    left join users
+        on flagged.user_id = users.user_id
+    left join persons
+        on flagged.person_id = persons.person_id
 )
 
 select * from final

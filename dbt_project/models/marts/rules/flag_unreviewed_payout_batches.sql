@@ -12,6 +12,10 @@ payouts as (
     select * from {{ ref('int_payouts_screened') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
 unreviewed_payouts as (
     select
         payout_batch_id,
@@ -66,11 +70,14 @@ final as (
             ('unreviewed_amount', 'flagged.unreviewed_amount'),
             ('earliest_payout_id', 'flagged.earliest_payout_id'),
             ('created_by', 'flagged.created_by'),
+            ('created_by_name', 'users.name'),
             ('first_20_unreviewed_payouts', 'examples.example_payouts', 'json')
         ]) }} as evidence
     from flagged
     left join examples
         on flagged.payout_batch_id = examples.payout_batch_id
+    left join users
+        on flagged.created_by = users.user_id
 )
 
 select * from final

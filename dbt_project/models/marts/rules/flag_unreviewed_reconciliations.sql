@@ -13,6 +13,10 @@ user_roles as (
     select * from {{ ref('int_user_roles_current') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
 recon_month_ends as (
     select
         *,
@@ -52,25 +56,28 @@ final as (
     select
         'R15' as rule_code,
         'recon_id' as subject_type,
-        recon_id as subject_id,
+        flagged.recon_id as subject_id,
         cast(null as {{ dbt.type_string() }}) as person_id,
-        county_code,
-        cast(coalesce(abs(book_balance - bank_balance), 0) as decimal(18, 2)) as amount,
+        flagged.county_code,
+        cast(coalesce(abs(flagged.book_balance - flagged.bank_balance), 0) as decimal(18, 2)) as amount,
         {{ json_obj([
-            ('recon_id', 'recon_id'),
-            ('bank_account', 'bank_account'),
-            ('month', format_month('month')),
-            ('book_balance', 'book_balance'),
-            ('bank_balance', 'bank_balance'),
-            ('difference', 'cast(book_balance - bank_balance as decimal(18, 2))'),
-            ('prepared_by', 'prepared_by'),
-            ('reviewed_by', 'reviewed_by'),
-            ('no_reviewer', 'no_reviewer'),
-            ('self_reviewed', 'self_reviewed'),
-            ('reviewer_is_cashier_on_month_end', 'reviewer_is_cashier'),
-            ('balance_mismatch', 'balance_mismatch')
+            ('recon_id', 'flagged.recon_id'),
+            ('bank_account', 'flagged.bank_account'),
+            ('month', format_month('flagged.month')),
+            ('book_balance', 'flagged.book_balance'),
+            ('bank_balance', 'flagged.bank_balance'),
+            ('difference', 'cast(flagged.book_balance - flagged.bank_balance as decimal(18, 2))'),
+            ('prepared_by', 'flagged.prepared_by'),
+            ('prepared_by_name', 'users.name'),
+            ('reviewed_by', 'flagged.reviewed_by'),
+            ('no_reviewer', 'flagged.no_reviewer'),
+            ('self_reviewed', 'flagged.self_reviewed'),
+            ('reviewer_is_cashier_on_month_end', 'flagged.reviewer_is_cashier'),
+            ('balance_mismatch', 'flagged.balance_mismatch')
         ]) }} as evidence
     from flagged
+    left join users
+        on flagged.prepared_by = users.user_id
 )
 
 select * from final

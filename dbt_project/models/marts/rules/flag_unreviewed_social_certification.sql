@@ -10,6 +10,10 @@ persons as (
     select * from {{ ref('int_persons_current') }}
 ),
 
+users as (
+    select * from {{ ref('int_users_current') }}
+),
+
 flagged as (
     select *
     from certifications
@@ -33,11 +37,14 @@ final as (
             ('method', "'3 社会化服务认证'"),
             ('result', 'flagged.result'),
             ('operator_id', 'flagged.operator_id'),
+            ('operator_name', 'users.name'),
             ('reviewer_id', 'flagged.reviewer_id')
         ]) }} as evidence
     from flagged
     left join persons
         on flagged.person_id = persons.person_id
+    left join users
+        on flagged.operator_id = users.user_id
 )
 
 select * from final
