@@ -63,9 +63,28 @@
     case when {{ number_expr }} is not null then concat({{ format_thousands(number_expr) }}, '元') end
 {%- endmacro %}
 
+{# One map of every Chinese name, as a one-row relation with column m (cross join it as `names`):
+   'code_set:code' -> name (seeds/code_names.csv), 'agency:340403' -> 田家庵区 (seeds/agencies.csv),
+   'column:payouts.csv:paid_on' -> 支付日期 (seeds/column_names.csv). #}
+{% macro names_map() -%}
+    select {{ map_agg('name_key', 'name') }} as m
+    from (
+        select concat(code_set, ':', code) as name_key, name from {{ ref('code_names') }}
+        union all
+        select concat('agency:', agency_code) as name_key, agency_name as name from {{ ref('agencies') }}
+        union all
+        select concat('column:', file, ':', column_name) as name_key, name_zh as name from {{ ref('column_names') }}
+    ) as all_names
+{%- endmacro %}
+
 {# a code -> its Chinese name (seeds/code_names.csv, code_set; 'agency' = seeds/agencies.csv) #}
 {% macro code_name(code_set, code_expr) -%}
     {{ map_lookup('names.m', "concat('" ~ code_set ~ ":', " ~ code_expr ~ ")") }}
+{%- endmacro %}
+
+{# the Chinese name of a raw file's column (seeds/column_names.csv), the column itself when unknown #}
+{% macro column_zh(file_expr, column_expr) -%}
+    coalesce({{ map_lookup('names.m', "concat('column:', " ~ file_expr ~ ", ':', " ~ column_expr ~ ")") }}, {{ column_expr }})
 {%- endmacro %}
 
 {# last 4 characters of an account or card number #}

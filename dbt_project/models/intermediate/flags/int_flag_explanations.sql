@@ -17,12 +17,7 @@ templates as (
 
 -- every code name in one map: 'code_set:code' -> name
 names as (
-    select {{ map_agg('name_key', 'name') }} as m
-    from (
-        select concat(code_set, ':', code) as name_key, name from {{ ref('code_names') }}
-        union all
-        select concat('agency:', agency_code) as name_key, agency_name as name from {{ ref('agencies') }}
-    ) as all_names
+    {{ names_map() }}
 ),
 {% for rule_code, rule_placeholders in placeholders.items() %}
 explained_{{ rule_code | lower }} as (

@@ -2,7 +2,9 @@
    the data team: id numbers failing their check, references to unknown persons,
    benefits, accounts or users (orphans). Every staged row of every usable batch is
    checked (a snapshot's row is reported in each batch that delivers it); a
-   reference is known when any usable batch delivered the referenced key. #}
+   reference is known when any usable batch delivered the referenced key.
+   reason = technical (for the data team), reason_zh = the same in Chinese (column
+   names from seeds/column_names.csv, orphan kinds from seeds/code_names.csv dq_reference). #}
 {% set id_checks = [
     ('persons', 'id_number', 'id_valid', 'person_id'),
     ('users', 'id_number', 'id_valid', 'user_id'),
@@ -26,6 +28,9 @@
     ('users', 'user_id', 'user_id', 'staff', 'user_id', 'user absent from the staff roster'),
 ] %}
 with
+names as (
+    {{ names_map() }}
+),
 {% for stem, col, valid, key in id_checks %}
 bad_id_{{ loop.index }} as (
     select
@@ -33,8 +38,10 @@ bad_id_{{ loop.index }} as (
         _file as file,
         _row_number as row_number,
         cast({{ key }} as {{ dbt.type_string() }}) as key,
-        concat('{{ col }} fails its check (GB 11643): ', {{ col }}) as reason
+        concat('{{ col }} fails its check (GB 11643): ', {{ col }}) as reason,
+        concat({{ column_zh('_file', "'" ~ col ~ "'") }}, '未通过校验（GB 11643）：', {{ col }}) as reason_zh
     from {{ ref('stg_landing__' ~ stem) }}
+    cross join names
     where {{ col }} is not null and not {{ valid }}
 ),
 {% endfor %}
@@ -45,8 +52,10 @@ orphan_{{ loop.index }} as (
         src._file as file,
         src._row_number as row_number,
         cast(src.{{ key }} as {{ dbt.type_string() }}) as key,
-        concat('{{ col }} {{ label }}: ', src.{{ col }}) as reason
+        concat('{{ col }} {{ label }}: ', src.{{ col }}) as reason,
+        concat({{ column_zh('src._file', "'" ~ col ~ "'") }}, {{ code_name('dq_reference', "'" ~ label ~ "'") }}, '：', src.{{ col }}) as reason_zh
     from {{ ref('stg_landing__' ~ stem) }} as src
+    cross join names
     left join (select distinct {{ ref_col }} from {{ ref('stg_landing__' ~ ref_stem) }}) as known
         on src.{{ col }} = known.{{ ref_col }}
     where src.{{ col }} is not null and known.{{ ref_col }} is null

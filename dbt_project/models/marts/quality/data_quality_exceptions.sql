@@ -1,7 +1,9 @@
 {# marts.data_quality_exceptions (INTERFACE.md): every row-level problem.
    staged = false: rejected rows (kept with their raw content, used by no rule);
    staged = true: reported rows (staged, used as RULES.md says). Rows of
-   superseded batch versions are left out (they are no longer used). #}
+   superseded batch versions are left out (they are no longer used).
+   reason: technical, for the data team; reason_zh: the same in Chinese, for the
+   county users (made beside the reasons: int_exceptions_rejected / _reported). #}
 with rejected as (
     select * from {{ ref('int_exceptions_rejected') }}
 ),
@@ -21,6 +23,7 @@ final as (
         rejected.row_number,
         rejected.key,
         rejected.reason,
+        rejected.reason_zh,
         false as staged,
         rejected.raw_content
     from rejected
@@ -33,6 +36,7 @@ final as (
         row_number,
         key,
         reason,
+        reason_zh,
         true as staged,
         cast(null as {{ dbt.type_string() }}) as raw_content
     from reported
