@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 
 import streamlit as st
 
@@ -36,6 +37,8 @@ from pension_risk.cases.store import CaseStore
 COOKIE_NAME = "pension_risk_session"
 ACTIVITY_KEY = "pension_risk_last_activity"
 MESSAGE_KEY = "pension_risk_login_message"
+VIA_KEY = "pension_risk_login_via"
+COOKIE_SETTLE_SECONDS = 1.0
 FIELDS = {"Form name": "登录", "Username": "账号", "Password": "密码", "Login": "登录", "Captcha": "验证码"}
 
 
@@ -71,8 +74,10 @@ def _authenticator(store):
         if username:
             message = accounts.register_attempt(store, username, bool(result), source=data.SOURCE)
             st.session_state[MESSAGE_KEY] = message
+            st.session_state[VIA_KEY] = "form"
         elif token and st.session_state.get("authentication_status"):
             accounts.register_attempt(store, token.get("username", ""), True, source=f"{data.SOURCE}:cookie")
+            st.session_state[VIA_KEY] = "cookie"
         return result
 
     controller.login = observed_login
@@ -117,16 +122,22 @@ def gate() -> tuple[Principal | None, object]:
 
 
 def _login_form(auth, store, now) -> Principal | None:
-    st.title("淮南市社保基金管理风险排查")
+    head = st.empty()  # the title goes above the form, only when the form is shown
     message = st.session_state.pop(MESSAGE_KEY, None)
+    st.session_state.pop(VIA_KEY, None)
     auth.login(location="main", fields=FIELDS, key="login")
     if st.session_state.get("authentication_status"):
         principal = accounts.principal(store, st.session_state.get("username"))
         if principal is not None:
             st.session_state[data.PRINCIPAL_KEY] = principal
             st.session_state[ACTIVITY_KEY] = now
+            if st.session_state.pop(VIA_KEY, None) == "cookie":
+                return principal  # a reload within the cookie's life: the page of the URL, at once
+            # let the browser receive the re-authentication cookie (a component of this run) first
+            time.sleep(COOKIE_SETTLE_SECONDS)
             st.rerun()
         st.session_state["authentication_status"] = None
+    head.title("淮南市社保基金管理风险排查")
     message = st.session_state.pop(MESSAGE_KEY, None) or message
     if message:
         st.error(message)

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.access_helpers import password
 from tests.fixtures_reports import reports_warehouse  # noqa: F401
+from tests.test_access_dashboard import personal_values
 from tests.test_summary import rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -92,6 +94,15 @@ def metric_values(page, expected: tuple[str, ...] = ()) -> dict[str, str]:
         page.wait_for_timeout(500)
 
 
+def log_in(page, url: str, login: str) -> None:
+    """Open the dashboard and log in through its login form."""
+    page.goto(url)
+    page.get_by_label("账号").fill(login, timeout=60_000)
+    page.get_by_label("密码").fill(password(login))
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector("text=退出登录", timeout=60_000)
+
+
 def number(text: str) -> Decimal:
     return Decimal(re.sub(r"[^0-9.\-]", "", text))
 
@@ -101,8 +112,9 @@ def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: 
     wh = reports_warehouse.warehouse
     basic = {r["agency_code"]: r for r in rows(wh, "select * from marts.summary_basic")}
     with streamlit_server(wh) as url, browser_page() as page:
+        log_in(page, url, "leader")
         page.goto(f"{url}/overview")
-        page.wait_for_selector("text=全市概览", timeout=60_000)
+        page.wait_for_selector("h1:has-text('全市概览')", timeout=60_000)
         metrics = metric_values(page, ("待遇领取人数", "系统筛查疑点数", "涉及金额(万元)", "已核查数", "追回金额(万元)"))
         total = basic["TOTAL"]
         assert number(metrics["待遇领取人数"]) == total["recipients_total"]
@@ -118,9 +130,37 @@ def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: 
         assert number(cells[9]) == total["flag_amount"]
 
         page.goto(f"{url}/county")
-        page.wait_for_selector("text=县区详情", timeout=60_000)
+        page.wait_for_selector("h1:has-text('县区详情')", timeout=60_000)
         metrics = metric_values(page, ("系统筛查疑点数", "涉及金额(万元)", "待遇领取人数"))
         first = basic["340400"]  # the page opens on 淮南市本级
         assert number(metrics["系统筛查疑点数"]) == first["system_flags"]
         assert number(metrics["涉及金额(万元)"]) == first["flag_amount"]
         assert number(metrics["待遇领取人数"]) == first["recipients_total"]
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists(), reason="chromium not installed")
+def test_leader_browser_receives_no_unmasked_personal_data(reports_warehouse):  # noqa: F811
+    """Every websocket frame the browser receives, and every page's source, for a leader."""
+    wh = reports_warehouse.warehouse
+    values = personal_values(wh)
+    with streamlit_server(wh) as url, browser_page() as page:
+        frames: list[bytes] = []
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes)
+                                                          else payload.encode("utf-8"))))
+        # without a login: the login form, no data
+        page.goto(f"{url}/rules")
+        page.get_by_label("账号").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        log_in(page, url, "leader")
+        sources = []
+        for path, title in (("overview", "全市概览"), ("rules", "疑点明细"), ("clusters", "共用账户团伙"),
+                            ("quality", "数据质量"), ("county", "县区详情")):
+            page.goto(f"{url}/{path}")
+            page.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
+            page.wait_for_timeout(1500)
+            sources.append(page.content())
+        blob = b"".join(frames) + "".join(sources).encode("utf-8")
+        assert len(frames) > 10
+        assert sorted(v for v in values if v.encode("utf-8") in blob) == []
+        assert b"********" in blob  # masked values arrived instead
