@@ -58,6 +58,20 @@ PROBLEM_COLUMNS: list[Column] = [
     Column("recovered_amount", None, "追回金额(万元)", "amount"),
 ]
 
+# Notes printed under the tables (and shown beside them wherever they are shown): two
+# figures that differ by definition, and how 合计 rows round (docs/DESIGN.md).
+BASIC_NOTE = (
+    "注：1. 涉及人数为系统筛查疑点涉及的不重复人数（同一人涉及多个问题只计一次），"
+    "附件2的涉及人数按问题项分别统计，故附件2合计可能大于本表。"
+    "2. 金额单位为万元，各单位金额由元合计后四舍五入保留两位小数，全市合计为各单位数之和。"
+)
+PROBLEMS_NOTE = (
+    "注：1. 涉及人数按问题项分别统计，同一人涉及多项问题时在各项分别计入，合计为各项之和，"
+    "可能大于附件1的涉及人数（不重复人数）。"
+    "2. 合计行金额由各项金额（元）合计后四舍五入保留两位小数（万元），与附件1相应金额一致，"
+    "可能与本列各行四舍五入后之和相差0.01万元；全市合计为各单位合计之和。"
+)
+
 ITEM_SOURCE = {"rule": "系统筛查", "checklist": "自查"}
 SECTION_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 TOTAL_CODE = "TOTAL"

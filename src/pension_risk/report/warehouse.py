@@ -16,12 +16,13 @@ Row = dict[str, Any]
 
 @dataclass
 class Summaries:
-    """附件1 rows (8 agencies + TOTAL, in print order) and 附件2 rows per agency_code."""
+    """附件1 rows (8 agencies + TOTAL, in print order), 附件2 rows and 合计 row per agency_code."""
 
     as_of: dt.date | None
     basic: list[Row]
     problems: dict[str, list[Row]]  # agency_code -> rows in item order
     agency_names: dict[str, str]
+    problem_totals: dict[str, Row]  # agency_code -> the sheet's 合计 row (marts.summary_problems_totals)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
@@ -53,7 +54,7 @@ def read_summaries(warehouse: Path) -> Summaries:
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
-        missing = {"summary_basic", "summary_problems"} - tables
+        missing = {"summary_basic", "summary_problems", "summary_problems_totals"} - tables
         if missing:
             raise PensionRiskError(
                 f"not a published warehouse: {warehouse} has no "
@@ -62,6 +63,7 @@ def read_summaries(warehouse: Path) -> Summaries:
             )
         basic = _rows(con, "select * from marts.summary_basic order by sort_order")
         problems_rows = _rows(con, "select * from marts.summary_problems order by agency_sort_order, item_order")
+        totals_rows = _rows(con, "select * from marts.summary_problems_totals order by agency_sort_order")
     except duckdb.Error as exc:
         raise PensionRiskError(f"cannot read the official tables from {warehouse}: {exc}") from exc
     finally:
@@ -76,4 +78,5 @@ def read_summaries(warehouse: Path) -> Summaries:
         basic=basic,
         problems=problems,
         agency_names={r["agency_code"]: r["agency_name"] for r in basic},
+        problem_totals={r["agency_code"]: r for r in totals_rows},
     )

@@ -21,10 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pension_risk.report.columns import (
     BASIC_COLUMNS,
+    BASIC_NOTE,
     BASIC_TITLE,
     BUREAU,
     ITEM_SOURCE,
     PROBLEM_COLUMNS,
+    PROBLEMS_NOTE,
     PROBLEMS_TITLE,
     TOTAL_CODE,
     TOTAL_NAME,
@@ -162,6 +164,12 @@ def _signature_line(ws: Worksheet, row: int, width: int) -> None:
     ws.row_dimensions[row].height = 24
 
 
+def _note(ws: Worksheet, row: int, width: int, text: str) -> None:
+    """The note under the table (merged over the table's width, wrapped)."""
+    _merge(ws, row, 1, row, width, text, font=INFO_FONT, alignment=LEFT)
+    ws.row_dimensions[row].height = 36
+
+
 def _print_setup(ws: Worksheet, width: int, last_row: int) -> None:
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=2)
     ws.page_setup.orientation = "landscape"
@@ -198,18 +206,21 @@ def write_basic(summaries: Summaries, path: Path) -> Path:
             _style_range(ws, row, 1, row, width, fill=TOTAL_FILL)
         ws.row_dimensions[row].height = 22
         row += 1
-    _signature_line(ws, row + 1, width)
+    _note(ws, row, width, BASIC_NOTE)
+    _signature_line(ws, row + 2, width)
     ws.column_dimensions["A"].width = 13
     for offset, column in enumerate(BASIC_COLUMNS):
         letter = get_column_letter(BASIC_FIRST_FIGURE_COL + offset)
         ws.column_dimensions[letter].width = 14 if column.kind == "amount" else 10
-    _print_setup(ws, width, row + 1)
+    _print_setup(ws, width, row + 2)
     wb.save(path)
     return path
 
 
 def _problems_sheet(wb: Workbook, title: str, agency_code: str, agency_name: str, rows: list[Row],
-                    as_of: dt.date | None) -> None:
+                    totals: Row, as_of: dt.date | None) -> None:
+    """One 附件2 sheet; `totals` is its 合计 row from the mart (amounts rounded once from yuan,
+    so an agency's 合计 涉及金额 equals its 附件1 涉及金额; see docs/DESIGN.md)."""
     ws = wb.create_sheet(title=title[:31])
     width = PROBLEMS_FIRST_FIGURE_COL + len(PROBLEM_COLUMNS) - 1
     _preamble(ws, "附件2", PROBLEMS_TITLE, reporting_unit(agency_code, agency_name), as_of,
@@ -241,22 +252,19 @@ def _problems_sheet(wb: Workbook, title: str, agency_code: str, agency_name: str
         _figures(ws, row, PROBLEMS_FIRST_FIGURE_COL, PROBLEM_COLUMNS, values)
         ws.row_dimensions[row].height = 20
         row += 1
-    totals: Row = {}
-    for column in PROBLEM_COLUMNS:
-        present = [r[column.name] for r in rows if r.get(column.name) is not None]
-        totals[column.name] = sum(present, Decimal(0) if column.kind == "amount" else 0) if present else None
     _merge(ws, row, 1, row, 3, "合计", font=BOLD_FONT, alignment=CENTER, border=BORDER)
     _figures(ws, row, PROBLEMS_FIRST_FIGURE_COL, PROBLEM_COLUMNS, totals, BOLD_FONT)
     _style_range(ws, row, 1, row, width, fill=TOTAL_FILL)
     ws.row_dimensions[row].height = 22
-    _signature_line(ws, row + 2, width)
+    _note(ws, row + 1, width, PROBLEMS_NOTE)
+    _signature_line(ws, row + 3, width)
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 44
     ws.column_dimensions["C"].width = 9
     for offset, column in enumerate(PROBLEM_COLUMNS):
         letter = get_column_letter(PROBLEMS_FIRST_FIGURE_COL + offset)
         ws.column_dimensions[letter].width = 12 if column.kind == "amount" else 8.5
-    _print_setup(ws, width, row + 2)
+    _print_setup(ws, width, row + 3)
 
 
 def write_problems(summaries: Summaries, path: Path) -> Path:
@@ -267,6 +275,7 @@ def write_problems(summaries: Summaries, path: Path) -> Path:
     ordered = [TOTAL_CODE] + [c for c in codes if c != TOTAL_CODE]
     for code in ordered:
         name = summaries.agency_names.get(code, TOTAL_NAME if code == TOTAL_CODE else code)
-        _problems_sheet(wb, name, code, name, summaries.problems.get(code, []), summaries.as_of)
+        _problems_sheet(wb, name, code, name, summaries.problems.get(code, []),
+                        summaries.problem_totals.get(code, {}), summaries.as_of)
     wb.save(path)
     return path

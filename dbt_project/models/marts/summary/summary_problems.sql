@@ -18,8 +18,10 @@
   once answered; 核查属实 = 1 for 存在; the rectification columns follow the
   answer's rectification_status for 存在; no persons, amounts or recoveries.
 
-  Amounts in 万元, 2 decimals, rounded per (agency, item); TOTAL rows are the sums
-  of the agency rows.
+  Amounts in 万元, 2 decimals, rounded once per (agency, item) from the yuan sum;
+  TOTAL rows are the sums of the agency rows. The yuan sums are kept beside
+  (amount_involved_yuan, recovered_amount_yuan) so that each sheet's 合计 row
+  (summary_problems_totals) rounds once from yuan too, and equals 附件1.
 #}
 {%- set sections = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'] %}
 with agencies as (
@@ -195,7 +197,10 @@ agency_rows as (
                   else coalesce(checklist_figures.rectifying_count, 0) end as {{ dbt.type_bigint() }}) as rectifying_count,
         cast(case when numbered_items.item_type = 'rule' then coalesce(rule_case_figures.not_rectified_count, 0)
                   else coalesce(checklist_figures.not_rectified_count, 0) end as {{ dbt.type_bigint() }}) as not_rectified_count,
-        cast(round(coalesce(rule_case_figures.recovered_yuan, 0) / 10000, 2) as decimal(18, 2)) as recovered_amount
+        cast(round(coalesce(rule_case_figures.recovered_yuan, 0) / 10000, 2) as decimal(18, 2)) as recovered_amount,
+        cast(case when numbered_items.has_amount
+                  then coalesce(rule_flag_figures.amount_yuan, 0) end as decimal(18, 2)) as amount_involved_yuan,
+        cast(coalesce(rule_case_figures.recovered_yuan, 0) as decimal(18, 2)) as recovered_amount_yuan
     from agencies
     cross join numbered_items
     left join rule_flag_figures
@@ -233,7 +238,9 @@ total_rows as (
         cast(sum(rectified_count) as {{ dbt.type_bigint() }}) as rectified_count,
         cast(sum(rectifying_count) as {{ dbt.type_bigint() }}) as rectifying_count,
         cast(sum(not_rectified_count) as {{ dbt.type_bigint() }}) as not_rectified_count,
-        cast(sum(recovered_amount) as decimal(18, 2)) as recovered_amount
+        cast(sum(recovered_amount) as decimal(18, 2)) as recovered_amount,
+        cast(sum(amount_involved_yuan) as decimal(18, 2)) as amount_involved_yuan,
+        cast(sum(recovered_amount_yuan) as decimal(18, 2)) as recovered_amount_yuan
     from agency_rows
     group by section, section_name, section_order, item_type, item_code, item_name, item_order
 ),
@@ -264,7 +271,9 @@ final as (
         rectified_count,
         rectifying_count,
         not_rectified_count,
-        recovered_amount
+        recovered_amount,
+        amount_involved_yuan,
+        recovered_amount_yuan
     from all_rows
 )
 
