@@ -3,8 +3,8 @@
 Every page needs a login (dashboards/auth.py). The pages an account sees are its
 role's (pension_risk.access.roles.pages_for); every page first calls
 ``data.require_page`` and reads only through dashboards/data.py, which scopes and
-masks by role. Page files live in dashboards/views/ (not "pages/", so Streamlit
-never runs a page file on its own, without this entrypoint and its login).
+masks by role. Page files live in dashboards/pages/; a page opened directly on a fresh server
+first switches to this entrypoint (data.ensure_navigation), whose login gate runs before any page.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 from dashboards import auth, data  # noqa: E402
 from pension_risk.access.roles import pages_for  # noqa: E402
 
-VIEWS = Path(__file__).resolve().parent / "views"
+VIEWS = Path(__file__).resolve().parent / "pages"
 
 st.set_page_config(page_title="社保基金管理风险排查", page_icon=":material/shield:", layout="wide")
 

@@ -50,6 +50,6 @@ def logged_in(login: str | None, password_text: str | None = None, timeout: int 
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"views/{page}.py")
+    at.switch_page(f"pages/{page}.py")
     at.run()
     return at

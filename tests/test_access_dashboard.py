@@ -141,7 +141,7 @@ def test_admin_sees_accounts_and_no_case(env):
     assert "verifier_340403" in set(shown["账号"])
     assert not any("password" in c.lower() or "密码" in c for c in shown.columns)
     for page in ("cases_worklist", "cases_case", "overview"):
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(f"pages/{page}.py")
         at.run()
         assert not at.dataframe or "账号" in at.dataframe[0].value.columns
     assert leaked(sent(at), personal_values(env.warehouse)) == []
@@ -153,6 +153,6 @@ def test_auditor_reads_the_log_and_nothing_else(env):
     assert at.title[0].value == "审计日志"
     log = at.dataframe[0].value
     assert {"登录"} <= set(log["操作"])
-    at.switch_page("views/cases_worklist.py")
+    at.switch_page("pages/cases_worklist.py")
     at.run()
     assert leaked(sent(at), personal_values(env.warehouse)) == []
