@@ -103,6 +103,12 @@ def log_in(page, url: str, login: str) -> None:
     page.wait_for_selector("text=退出登录", timeout=60_000)
 
 
+def go(page, title: str) -> None:
+    """Open a page through the sidebar (the session and its login stay)."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    page.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
+
+
 def number(text: str) -> Decimal:
     return Decimal(re.sub(r"[^0-9.\-]", "", text))
 
@@ -113,7 +119,6 @@ def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: 
     basic = {r["agency_code"]: r for r in rows(wh, "select * from marts.summary_basic")}
     with streamlit_server(wh) as url, browser_page() as page:
         log_in(page, url, "leader")
-        page.goto(f"{url}/overview")
         page.wait_for_selector("h1:has-text('全市概览')", timeout=60_000)
         metrics = metric_values(page, ("待遇领取人数", "系统筛查疑点数", "涉及金额(万元)", "已核查数", "追回金额(万元)"))
         total = basic["TOTAL"]
@@ -129,8 +134,7 @@ def test_overview_and_county_totals_in_the_browser(reports_warehouse):  # noqa: 
         assert number(cells[7]) == total["system_flags"]  # 系统筛查·系统筛查疑点数
         assert number(cells[9]) == total["flag_amount"]
 
-        page.goto(f"{url}/county")
-        page.wait_for_selector("h1:has-text('县区详情')", timeout=60_000)
+        go(page, "县区详情")
         metrics = metric_values(page, ("系统筛查疑点数", "涉及金额(万元)", "待遇领取人数"))
         first = basic["340400"]  # the page opens on 淮南市本级
         assert number(metrics["系统筛查疑点数"]) == first["system_flags"]
@@ -154,10 +158,8 @@ def test_leader_browser_receives_no_unmasked_personal_data(reports_warehouse):  
         assert page.locator('[data-testid="stMetric"]').count() == 0
         log_in(page, url, "leader")
         sources = []
-        for path, title in (("overview", "全市概览"), ("rules", "疑点明细"), ("clusters", "共用账户团伙"),
-                            ("quality", "数据质量"), ("county", "县区详情")):
-            page.goto(f"{url}/{path}")
-            page.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
+        for title in ("全市概览", "疑点明细", "共用账户团伙", "数据质量", "县区详情"):
+            go(page, title)
             page.wait_for_timeout(1500)
             sources.append(page.content())
         blob = b"".join(frames) + "".join(sources).encode("utf-8")
