@@ -13,6 +13,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The field-verification sheets (pension-risk cases sheets) embed Noto Sans CJK SC
+# (fonts-noto-cjk); their test reads the PDF back with poppler-utils (pdftotext, pdftoppm).
+if ! command -v pdftotext >/dev/null 2>&1 || ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "installing poppler-utils and fonts-noto-cjk (verification sheets) ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-noto-cjk >/dev/null) \
+      || echo "warning: could not install poppler-utils / fonts-noto-cjk; the sheets test will fail"
+  fi
+fi
+
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[dev]'
