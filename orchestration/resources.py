@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from pathlib import Path
 
@@ -10,22 +9,31 @@ from dagster import ConfigurableResource, EnvVar, InitResourceContext
 from dagster_dbt import DbtCliResource
 from pydantic import PrivateAttr
 
-from orchestration.project import DBT_EXECUTABLE, dbt_project
-from pension_risk.errors import PipelineError
+from orchestration.project import dbt_project
+from pension_risk import published
+from pension_risk.childproc import dbt_executable
+
+#: the job whose runs execute every step in one process (orchestration/jobs.py): its
+#: resource lives for the whole run, so it may delete its building file at the end
+WHOLE_RUN_JOBS = {"nightly_screening_job"}
 
 
 class WarehouseResource(ConfigurableResource):
     """Where the nightly job reads batches and publishes the warehouse.
 
-    The run builds a private copy (`.NAME.building` beside the published file) and
-    publishes it atomically; a lock file keeps to one writer at a time.
+    The run holds the writer lock `.NAME.lock` (pension_risk.published) for as long as
+    the resource lives, builds its own `.NAME.<run id>.building` beside the published
+    file, and publishes it atomically. Inside `pension-risk run` the lock is the
+    command's own (taken before anything is touched); in Dagster the resource takes it.
     """
 
     landing_dir: str
     warehouse_path: str
     cases_path: str | None = None
 
-    _lock_fd: int | None = PrivateAttr(default=None)
+    _lock: published.WriterLock | None = PrivateAttr(default=None)
+    _owns_lock: bool = PrivateAttr(default=False)
+    _whole_run: bool = PrivateAttr(default=False)
 
     @property
     def warehouse(self) -> Path:
@@ -36,8 +44,19 @@ class WarehouseResource(ConfigurableResource):
         return Path(self.landing_dir).resolve()
 
     @property
+    def lock(self) -> published.WriterLock:
+        lock = self._lock or published.held(self.warehouse)
+        if lock is None:
+            raise published.WarehouseLocked(f"this run does not hold the writer lock of {self.warehouse}")
+        return lock
+
+    @property
+    def run_id(self) -> str:
+        return self.lock.run_id
+
+    @property
     def building(self) -> Path:
-        return self.warehouse.with_name(f".{self.warehouse.name}.building")
+        return self.lock.building
 
     @property
     def cases(self) -> Path:
@@ -48,22 +67,33 @@ class WarehouseResource(ConfigurableResource):
         return default_store_path(self.warehouse)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        self.warehouse.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.warehouse.with_name(f".{self.warehouse.name}.lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise PipelineError(f"another run is writing {self.warehouse} (lock {lock_path})") from None
-        self._lock_fd = fd
-        os.environ["PENSION_RISK_DB"] = str(self.building)
+        lock = published.held(self.warehouse)
+        if lock is None:
+            # a Dagster run (UI, schedule, sensor): the lock is taken here and named after the run;
+            # steps of one run in separate processes (multiprocess executor) wait for each other
+            lock = published.acquire(self.warehouse, run_id=context.run_id, same_run_wait=3600)
+            for line in lock.messages:
+                published.note(line)
+                context.log.info(line)
+            self._owns_lock = True
+            self._whole_run = bool(context.dagster_run and context.dagster_run.job_name in WHOLE_RUN_JOBS)
+        self._lock = lock
+        os.environ["PENSION_RISK_DB"] = str(lock.building)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        lock, self._lock = self._lock, None
+        if lock is None or not self._owns_lock:
+            return
+        try:
+            if self._whole_run:
+                published.discard_building(lock)  # a failed run leaves nothing behind
+        finally:
+            published.release(lock)
+
+
+def dbt_resource() -> DbtCliResource:
+    """dbt, run as a child process that dies with the run (pension_risk.childproc)."""
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
 
 def default_resources() -> dict:
@@ -73,5 +103,5 @@ def default_resources() -> dict:
             landing_dir=EnvVar("PENSION_RISK_LANDING"),
             warehouse_path=EnvVar("PENSION_RISK_WAREHOUSE"),
         ),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": dbt_resource(),
     }

@@ -4,12 +4,14 @@ nothing of the rejected batch is kept, and the earlier batch stays as it was."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from pension_risk.ingest import ingest_landing
+from tests.fault_helpers import rehash, truncate_xlsx_sheet
 from tests.landing_helpers import write_manifest
 
 GOOD, BAD = "20210531", "20210630"
@@ -83,6 +85,16 @@ def _other_delimiter(folder: Path):
 
 def _not_a_workbook(folder: Path):
     (folder / "staff.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    rehash(folder, "staff.xlsx")  # the manifest matches: the checksum passes, the parse fails
+
+
+def _truncated_xlsx(folder: Path):
+    truncate_xlsx_sheet(folder / "staff.xlsx")  # a valid zip, the sheet XML cut half-way
+    rehash(folder, "staff.xlsx")
+
+
+def _truncated_xlsx_manifest_of_the_whole_file(folder: Path):
+    truncate_xlsx_sheet(folder / "suspects.xlsx")  # checked before it is parsed: a checksum mismatch
 
 
 def _manifest_missing(folder: Path):
@@ -92,7 +104,7 @@ def _manifest_missing(folder: Path):
 CASES = [
     (_missing_file, "deaths.csv", "missing"),
     (_extra_file, "notes.txt", "unexpected extra file"),
-    (_truncated_file, "operations.csv", "row count mismatch: manifest says 1300, file has"),
+    (_truncated_file, "operations.csv", "for 1300 manifest rows: truncated, or still being copied?"),
     (_checksum, "payouts.csv", "sha256 mismatch"),
     (_row_count, "cards.csv", "row count mismatch: manifest says 41, file has 40"),
     (_missing_column, "cards.csv", "missing column(s): activation_mode"),
@@ -101,6 +113,8 @@ CASES = [
     (_other_delimiter, "user_roles.csv", "another delimiter"),
     (_not_a_workbook, "staff.xlsx", "not an xlsx workbook"),
     (_manifest_missing, "manifest.json", "manifest.json is missing"),
+    (_truncated_xlsx, "staff.xlsx", "cannot be parsed: ParseError: no element found"),
+    (_truncated_xlsx_manifest_of_the_whole_file, "suspects.xlsx", "sha256 mismatch"),
 ]
 
 
@@ -167,3 +181,102 @@ def test_gb18030_and_bom_files_are_detected(example_landing, tmp_path):
     assert encodings["bank_accounts.csv"] == "utf-8-sig"
     assert _query(db, "select name from raw.persons where _batch_id = '20210531' and person_id = 'P0000001'") \
         == [("王正志",)]
+
+
+def test_checksums_are_verified_before_any_file_is_parsed(example_landing, tmp_path, monkeypatch):
+    from pension_risk.ingest import loader
+
+    folder = example_landing / BAD
+    (folder / "staff.xlsx").write_bytes((folder / "staff.xlsx").read_bytes()[:-10])  # manifest unchanged
+    parsed = []
+
+    def spy(real):
+        return lambda batch_id, path, *a, **k: parsed.append((batch_id, Path(path).name)) or real(batch_id, path, *a, **k)
+
+    monkeypatch.setattr(loader, "read_xlsx_rows", spy(loader.read_xlsx_rows))
+    monkeypatch.setattr(loader, "detect_encoding", spy(loader.detect_encoding))
+    results = _ingest(tmp_path / "ingest.duckdb", example_landing)
+    assert results[BAD].status == "rejected" and "staff.xlsx rejected: sha256 mismatch" in results[BAD].reason
+    assert len([p for p in parsed if p[0] == GOOD]) == 16
+    assert [p for p in parsed if p[0] == BAD] == []  # nothing of the bad batch was parsed
+
+
+def test_any_parse_error_rejects_the_batch_with_file_and_reason(example_landing, tmp_path, monkeypatch):
+    from pension_risk.ingest import loader
+
+    real = loader.read_xlsx_rows
+
+    def exploding(batch_id, path, spec):
+        if batch_id == BAD and spec.name == "suspects.xlsx":
+            raise KeyError("xl/sharedStrings.xml")  # whatever the parser raises
+        return real(batch_id, path, spec)
+
+    monkeypatch.setattr(loader, "read_xlsx_rows", exploding)
+    results = _ingest(tmp_path / "ingest.duckdb", example_landing)
+    assert results[GOOD].status == "accepted"
+    assert results[BAD].status == "rejected"
+    assert "suspects.xlsx rejected: cannot be parsed: KeyError" in results[BAD].reason
+
+
+def test_a_machine_error_fails_the_run_instead_of_rejecting(example_landing, tmp_path, monkeypatch):
+    import errno
+
+    from pension_risk.ingest import loader
+
+    def disk_full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(loader, "transcode_to_utf8", disk_full)
+    db = tmp_path / "ingest.duckdb"
+    with pytest.raises(OSError, match="No space left"):
+        _ingest(db, example_landing)
+    assert _query(db, "select count(*) from raw.batches") == [(0,)]  # nothing recorded as rejected
+
+
+def test_rejected_batch_is_retried_when_its_files_change_not_before(example_landing, tmp_path):
+    db = tmp_path / "ingest.duckdb"
+    folder = example_landing / BAD
+    whole = (folder / "payouts.csv").read_bytes()
+    (folder / "payouts.csv").write_bytes(whole[: len(whole) // 2])  # still being copied
+    first = _ingest(db, example_landing)[BAD]
+    assert (first.status, first.version) == ("rejected", 1)
+    assert "payouts.csv rejected: sha256 mismatch" in first.reason and "still being copied?" in first.reason
+
+    again = _ingest(db, example_landing)[BAD]  # nothing changed: not tried again
+    assert (again.status, again.version) == ("rejected-before", 1)
+    assert "files unchanged since" in again.reason
+
+    os.utime(folder / "payouts.csv")  # touched, same bytes: still the rejected version
+    assert _ingest(db, example_landing)[BAD].status == "rejected-before"
+
+    (folder / "payouts.csv").write_bytes(whole)  # the copy completes: same manifest, other digests
+    done = _ingest(db, example_landing)[BAD]
+    assert (done.status, done.version) == ("accepted", 2)
+    assert _query(db, f"select batch_version, status from raw.batches where batch_id = '{BAD}' order by 1") == [
+        (1, "rejected"), (2, "accepted")]
+    assert _ingest(db, example_landing)[BAD].status == "skipped"
+
+
+def test_batch_without_manifest_is_retried_when_it_arrives(example_landing, tmp_path):
+    db = tmp_path / "ingest.duckdb"
+    manifest = example_landing / BAD / "manifest.json"
+    held = manifest.read_bytes()
+    manifest.unlink()
+    assert _ingest(db, example_landing)[BAD].status == "rejected"
+    assert _ingest(db, example_landing)[BAD].status == "rejected-before"
+    manifest.write_bytes(held)
+    assert _ingest(db, example_landing)[BAD].status == "accepted"
+
+
+def test_gb18030_transcoding_leaves_no_file(example_landing, tmp_path):
+    from pension_risk.ingest import ingest_landing
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    con = duckdb.connect(str(tmp_path / "ingest.duckdb"))
+    try:
+        results = ingest_landing(con, example_landing, tmpdir=scratch)
+    finally:
+        con.close()
+    assert {f.encoding for f in results[0].files} >= {"gb18030"}
+    assert list(scratch.iterdir()) == []  # anonymous files only (O_TMPFILE): nothing to leave after a crash

@@ -79,7 +79,16 @@ def test_failed_run_leaves_the_published_file_untouched(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "nothing published" in err and "Traceback" not in err
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
-    assert not (tmp_path / ".w.duckdb.building").exists()
+    assert not list(tmp_path.glob(".w.duckdb*.building*"))  # the run removed its own building file
+
+
+def test_warehouse_in_a_missing_directory_is_one_clear_line(tmp_path, capsys):
+    landing = copy_landing(EXAMPLE, tmp_path / "landing")
+    target = tmp_path / "missing" / "dir" / "w.duckdb"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(target)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"pension-risk run: error: warehouse directory not found: {target.parent} (create it first)"
+    assert not (tmp_path / "missing").exists()
 
 
 def test_missing_landing_directory_is_one_clear_line(tmp_path, capsys):

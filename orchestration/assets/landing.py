@@ -1,12 +1,19 @@
 """Ingestion assets: the raw layer of the building warehouse (dbt sources `landing` and `cases`)."""
 
 
-import shutil
-
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
 from orchestration.resources import WarehouseResource
+from pension_risk import published
 from pension_risk.contract import FILES
 from pension_risk.ingest import ingest_landing
 
@@ -15,12 +22,8 @@ CASE_TABLES = ["case_records", "checklist_answers"]
 
 
 def prepare_building_copy(warehouse: WarehouseResource) -> None:
-    """Start the run from a private copy of the published file (or from nothing)."""
-    building = warehouse.building
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    if warehouse.warehouse.exists():
-        shutil.copyfile(warehouse.warehouse, building)
+    """Start the run from a private copy of the published file (or from nothing), owned by this run."""
+    published.prepare_building(warehouse.lock)
 
 
 @multi_asset(
@@ -36,7 +39,8 @@ def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResourc
     prepare_building_copy(warehouse)
     con = duckdb.connect(str(warehouse.building))
     try:
-        results = ingest_landing(con, warehouse.landing, progress=lambda m: context.log.debug(f"loading {m}"))
+        results = ingest_landing(con, warehouse.landing, progress=lambda m: published.note(f"ingest: loading {m}"),
+                                 tmpdir=warehouse.building.parent)
     finally:
         con.close()
     summary = [
@@ -44,6 +48,7 @@ def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResourc
         for r in results
     ]
     for r in results:
+        published.note(f"ingest: batch {r.batch_id} v{r.version}: {r.status}" + (f" — {r.reason}" if r.reason else ""))
         context.log.info(f"batch {r.batch_id} v{r.version}: {r.status}" + (f" — {r.reason}" if r.reason else "")
                          + (f" ({r.rows} rows)" if r.status == "accepted" else ""))
     for t in LANDING_TABLES:
@@ -63,6 +68,9 @@ def case_store_snapshot(context: AssetExecutionContext, warehouse: WarehouseReso
     """Copy the current case records and checklist answers (human work, kept outside the warehouse)."""
     from pension_risk.cases.store import snapshot_for_warehouse
 
+    if not warehouse.building.exists():
+        raise Failure(description=f"no building file of this run ({warehouse.building.name}): the case store "
+                      "snapshot goes into the run's own build; materialize the whole job")
     records, answers = snapshot_for_warehouse(warehouse.cases)
     con = duckdb.connect(str(warehouse.building))
     try:

@@ -20,3 +20,11 @@ class BatchRejected(PensionRiskError):
 
 class PipelineError(PensionRiskError):
     """The run could not publish; the previous warehouse is untouched."""
+
+
+class WarehouseLocked(PipelineError):
+    """Another run holds the writer lock of the warehouse: this run did nothing."""
+
+
+class BuildIncomplete(PipelineError):
+    """The building file is not a completed build of this run: nothing is published."""

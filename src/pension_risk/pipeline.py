@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pension_risk import published
 from pension_risk.errors import PensionRiskError, PipelineError
 
 
@@ -18,6 +21,7 @@ class RunResult:
     batches: list[dict] = field(default_factory=list)
     flags: dict[str, int] = field(default_factory=dict)
     as_of: str | None = None
+    run_id: str | None = None
 
     @property
     def rejected(self) -> list[dict]:
@@ -31,13 +35,14 @@ def _say(message: str) -> None:
 def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quiet: bool = False) -> RunResult:
     """Ingest new batches, build every model, validate, publish `warehouse` atomically.
 
+    Takes the warehouse's writer lock first (a second run fails at once, touching nothing),
+    builds in this run's own building file and deletes only that file at the end.
     Raises PipelineError when nothing could be published (the previous file is untouched).
     """
-    landing, warehouse = Path(landing), Path(warehouse)
+    landing = Path(landing)
     if not landing.is_dir():
         raise PensionRiskError(f"landing directory not found: {landing}")
-    if warehouse.exists() and warehouse.is_dir():
-        raise PensionRiskError(f"warehouse path is a directory: {warehouse}")
+    warehouse = published.check_warehouse_path(Path(warehouse))
     say = (lambda _m: None) if quiet else _say
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
@@ -47,48 +52,51 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
 
     ensure_manifest()
     from dagster import DagsterInstance, materialize
-    from dagster_dbt import DbtCliResource
 
     from orchestration.definitions import ASSETS, great_expectations_checks
-    from orchestration.project import DBT_EXECUTABLE, dbt_project
-    from orchestration.resources import WarehouseResource
+    from orchestration.resources import WarehouseResource, dbt_resource
 
-    resource = WarehouseResource(
-        landing_dir=str(landing), warehouse_path=str(warehouse), cases_path=str(cases) if cases else None
-    )
-    say(f"[2/4] ingesting {landing} -> building {resource.building.name}")
     for name in ("dagster", "dagster_dbt"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    lock = published.acquire(warehouse)  # WarehouseLocked: another run is writing; nothing touched
     result = None
+    run = RunResult(run_id=lock.run_id)
+    failure = None
     log_path = warehouse.with_name(warehouse.name + ".run.log")
-    say(f"      (dbt and Dagster output: {log_path})")
     try:
-        with DagsterInstance.ephemeral() as instance, log_path.open("w") as log_file, \
-                contextlib.redirect_stdout(log_file):
-            result = materialize(
-                [*ASSETS, *great_expectations_checks],
-                resources={"warehouse": resource, "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
-                instance=instance,
-                raise_on_error=False,
-                tags={"pension_risk/command": "run"},
-                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        with _terminate_as_interrupt():
+            resource = WarehouseResource(
+                landing_dir=str(landing), warehouse_path=str(warehouse), cases_path=str(cases) if cases else None
             )
-            run = RunResult()
-            for event in result.get_asset_materialization_events():
-                mat = event.event_specific_data.materialization
-                if mat.asset_key.path == ["landing", "batches"] and "batches" in mat.metadata:
-                    run.batches = list(mat.metadata["batches"].value)
-                if mat.asset_key.path == ["published_warehouse"]:
-                    run.flags = dict(mat.metadata["flags"].value)
-                    run.as_of = mat.metadata["as_of"].value
-            failure = None
-            if not result.success:
-                failure = _failure_message(result)
-    except PensionRiskError:
-        raise
+            say(f"[2/4] run {lock.run_id}: ingesting {landing} -> building {lock.building.name}")
+            say(f"      (dbt and Dagster output: {log_path})")
+            for line in lock.messages[1:]:
+                say(f"      {line}")
+            with DagsterInstance.ephemeral() as instance, log_path.open("w") as log_file, \
+                    contextlib.redirect_stdout(log_file):
+                for line in lock.messages:
+                    published.note(line)
+                result = materialize(
+                    [*ASSETS, *great_expectations_checks],
+                    resources={"warehouse": resource, "dbt": dbt_resource()},
+                    instance=instance,
+                    raise_on_error=False,
+                    tags={"pension_risk/command": "run", "pension_risk/run_id": lock.run_id},
+                    run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+                )
+                for event in result.get_asset_materialization_events():
+                    mat = event.event_specific_data.materialization
+                    if mat.asset_key.path == ["landing", "batches"] and "batches" in mat.metadata:
+                        run.batches = list(mat.metadata["batches"].value)
+                    if mat.asset_key.path == ["published_warehouse"]:
+                        run.flags = dict(mat.metadata["flags"].value)
+                        run.as_of = mat.metadata["as_of"].value
+                if not result.success:
+                    failure = _failure_message(result)
+                published.note("run failed: " + failure if failure else "run finished")
     finally:
-        resource.building.unlink(missing_ok=True)
-        resource.building.with_name(resource.building.name + ".wal").unlink(missing_ok=True)
+        published.discard_building(lock)  # this run's own file only; a published one is gone already
+        published.release(lock)
     for b in run.batches:
         line = f"  batch {b['batch_id']} (version {b['version']}): {b['status']}"
         if b["status"] == "accepted":
@@ -105,6 +113,23 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
     if run.rejected:
         say(f"warning: {len(run.rejected)} batch(es) rejected; see marts.batch_audit")
     return run
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (systemd stop, `kill`) ends the run like Ctrl-C: dbt is stopped, this run's files removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _handler(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _failure_message(result) -> str:

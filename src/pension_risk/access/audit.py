@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pension_risk.access.roles import Principal
-from pension_risk.cases.store import CaseStore, _stamp
+from pension_risk.cases.store import CaseStore, _stamp, append_audit
 
 #: Actions written to the log, with their Chinese labels (auditor page, CSV filter values).
 ACTIONS: dict[str, str] = {
@@ -61,10 +61,7 @@ def log(store: Path, action: str, *, principal: Principal | None = None, login: 
         login, role = principal.login, principal.role_code
     cs = CaseStore(store)
     with cs._write() as con:
-        con.execute(
-            "insert into audit_log (at, login, role, action, target, detail, source) values (?, ?, ?, ?, ?, ?, ?)",
-            (_stamp(at), (login or "")[:64] or None, role, action, target, detail, source),
-        )
+        append_audit(con, _stamp(at), login, role, action, target, detail, source)
 
 
 def log_many(store: Path, rows: Iterable[dict]) -> None:

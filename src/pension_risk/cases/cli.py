@@ -19,6 +19,7 @@ The dashboard's worklist download and upload call the same functions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
@@ -33,13 +34,14 @@ from pension_risk.cases.store import (
     CaseStore,
     CaseStoreError,
     ConflictError,
+    StoreFull,
     normalize_case_fields,
     now_local,
     resolve_store_path,
 )
 from pension_risk.errors import PensionRiskError
 
-EXIT_OK, EXIT_PARTIAL = 0, 3
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
 SHEET = "风险台账"
 
 #: (header, ledger column, filled in by the county?)
@@ -86,9 +88,17 @@ class ImportReport:
     changed: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    #: sheet rows whose change was saved (for the row report when the import stops early)
+    recorded: list[int] = field(default_factory=list)
+    #: the import stopped here: (sheet row, reason), e.g. the case store's disk is full
+    stopped: tuple[int, str] | None = None
+    #: sheet rows not tried after the stop
+    not_tried: list[int] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
+        if self.stopped:
+            return EXIT_FAILED
         return EXIT_PARTIAL if self.rejected else EXIT_OK
 
 
@@ -336,11 +346,17 @@ def import_rows(xlsx: Path, warehouse: Path, principal, store: Path | None,
                 outcome = service.record_case(principal, case_id, normalize_case_fields(filled),
                                               warehouse=warehouse, store=store_file, at=at, source=source,
                                               identities=identities).changed
+        except StoreFull as exc:
+            # every later row would fail the same way: stop, and say which rows were recorded
+            report.stopped = (row_number, str(exc))
+            report.not_tried = [r.row_number for r in rows if r.row_number > row_number]
+            break
         except (CaseStoreError, AccessDenied) as exc:
             report.rejected.append((row_number, str(exc)))
             continue
         if outcome:
             report.changed += 1
+            report.recorded.append(row_number)
         else:
             report.unchanged += 1
     return report
@@ -410,11 +426,25 @@ def import_command(xlsx: Path, warehouse: Path, by: str, store: Path | None, pas
         raise PensionRiskError(f"account {principal.login} ({principal.role.label}) may not record or review cases; "
                                "nothing was recorded")
     report = import_rows(xlsx, warehouse, principal, store, source=f"import:{Path(xlsx).name} ({source})")
+    for row_number, reason in report.rejected:
+        print(f"{xlsx}: row {row_number}: rejected: {reason}", file=sys.stderr)
+    if report.stopped:
+        stop_row, reason = report.stopped
+        for row_number in report.recorded:
+            print(f"{xlsx}: row {row_number}: recorded", file=sys.stderr)
+        print(f"{xlsx}: row {stop_row}: not recorded: {reason}", file=sys.stderr)
+        for row_number in report.not_tried:
+            print(f"{xlsx}: row {row_number}: not recorded (not tried after row {stop_row})", file=sys.stderr)
+        with contextlib.suppress(CaseStoreError):
+            audit.log(store_file, "upload", principal=principal, target=f"worklist:{Path(xlsx).name}",
+                      detail=f"stopped at row {stop_row}: {len(report.recorded)} rows recorded", source=source)
+        raise PensionRiskError(
+            f"{reason}: the import stopped at row {stop_row} of {xlsx.name}; {len(report.recorded)} row(s) recorded "
+            f"(listed above), {1 + len(report.not_tried)} not; free space and import the same file again "
+            "(rows already recorded stay unchanged)")
     audit.log(store_file, "upload", principal=principal, target=f"worklist:{Path(xlsx).name}",
               detail=f"{report.rows} rows, {report.changed} changed, {report.unchanged} unchanged, "
                      f"{len(report.rejected)} rejected", source=source)
-    for row_number, reason in report.rejected:
-        print(f"{xlsx}: row {row_number}: rejected: {reason}", file=sys.stderr)
     print(
         f"imported {xlsx} as {principal.login} ({principal.role.label}): {report.rows} rows, "
         f"{report.changed} changed, {report.unchanged} unchanged, {len(report.rejected)} rejected",

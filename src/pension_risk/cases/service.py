@@ -21,10 +21,9 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from pension_risk.access import audit
 from pension_risk.access.roles import AccessDenied, Principal
 from pension_risk.cases import queries
-from pension_risk.cases.store import CaseStore, CaseStoreError, RecordResult
+from pension_risk.cases.store import AuditEntry, CaseStore, CaseStoreError, RecordResult
 
 
 def _identity(case_id: str, warehouse: Path | None, store: Path, identities: Mapping[str, dict] | None) -> dict:
@@ -50,10 +49,8 @@ def record_case(principal: Principal, case_id: str, fields: Mapping[str, object]
         case_id, fields, principal.login, at, case_type=identity["case_type"],
         identity={k: identity[k] for k in ("rule_code", "subject_id", "person_id", "county_code")},
         expected_version=expected_version, source=source,
+        audit=AuditEntry("record", principal.login, principal.role_code, case_id, source),
     )
-    if result.changed:
-        audit.log(store, "record", principal=principal, target=case_id,
-                  detail=f"version {result.version}: " + ", ".join(result.changes), source=source, at=at)
     return result
 
 
@@ -67,10 +64,9 @@ def review_case(principal: Principal, case_id: str, decision: str, note: object 
     identity = _identity(case_id, warehouse, store, identities)
     principal.require_scope(identity["county_code"], f"复核案件 {case_id}")
     result = CaseStore(store).review_case(case_id, decision, note, principal.login, at,
-                                          expected_version=expected_version, source=source)
-    if result.changed:
-        audit.log(store, "review", principal=principal, target=case_id,
-                  detail=f"version {result.version}: {decision}", source=source, at=at)
+                                          expected_version=expected_version, source=source,
+                                          audit=AuditEntry("review", principal.login, principal.role_code, case_id,
+                                                           source))
     return result
 
 
@@ -88,8 +84,7 @@ def record_checklist(principal: Principal, agency_code: str, item_code: str, fie
     result = CaseStore(store).record_checklist_answer(
         agency_code, item_code, fields, principal.login, at, valid_items=items, valid_agencies=agencies,
         expected_version=expected_version, source=source,
+        audit=AuditEntry("record_checklist", principal.login, principal.role_code, f"{agency_code}/{item_code}",
+                         source),
     )
-    if result.changed:
-        audit.log(store, "record_checklist", principal=principal, target=f"{agency_code}/{item_code}",
-                  detail=", ".join(result.changes), source=source, at=at)
     return result

@@ -198,8 +198,49 @@ _CASES_V2_COLUMNS = {
 }
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who changed what, for the audit row written in the same transaction as the change
+    (so a saved change always has its audit row, even when the disk fills up right after)."""
+
+    action: str
+    login: str | None
+    role: str | None
+    target: str
+    source: str | None
+
+
+def append_audit(con: sqlite3.Connection, stamp: str, login: str | None, role: str | None, action: str,
+                 target: str | None, detail: str | None, source: str | None) -> None:
+    """Append one audit row on an open write transaction (pension_risk.access.audit owns the log)."""
+    con.execute(
+        "insert into audit_log (at, login, role, action, target, detail, source) values (?, ?, ?, ?, ?, ?, ?)",
+        (stamp, (login or "")[:64] or None, role, action, target, detail, source),
+    )
+
+
 class CaseStoreError(PensionRiskError):
     """A record the store cannot accept (bad value, unknown code, ...)."""
+
+
+class StoreFull(CaseStoreError):
+    """The file system of the case store is full (SQLITE_FULL / ENOSPC): nothing of the change was saved."""
+
+
+def _store_error(path: Path, exc: sqlite3.Error, what: str = "") -> CaseStoreError:
+    """One clear line for a SQLite error; a full disk is said as such (its own type: callers stop)."""
+    text = str(exc)
+    if "disk is full" in text or ("disk I/O error" in text and 0 <= _free_bytes(path) < 1 << 20):
+        return StoreFull(f"case store {path}: the disk is full ({_free_bytes(path):,} bytes free){what}")
+    return CaseStoreError(f"case store {path}: {text}{what}")
+
+
+def _free_bytes(path: Path) -> int:
+    try:
+        st = os.statvfs(Path(path).parent)
+    except OSError:
+        return -1
+    return st.f_bavail * st.f_frsize
 
 
 class ConflictError(CaseStoreError):
@@ -426,7 +467,10 @@ class CaseStore:
         try:
             con = self._connect()
         except sqlite3.Error as exc:
-            raise CaseStoreError(f"case store {self.path}: {exc}") from exc
+            raise _store_error(self.path, exc) from exc
+        except OSError as exc:  # e.g. creating the file on a full disk
+            raise _store_error(self.path, sqlite3.OperationalError(
+                "database or disk is full" if exc.errno == 28 else (exc.strerror or str(exc)))) from exc
         try:
             con.execute("begin immediate")
             try:
@@ -440,10 +484,10 @@ class CaseStore:
                     except sqlite3.Error:
                         pass
                 if isinstance(exc, sqlite3.Error):
-                    raise CaseStoreError(f"case store {self.path}: {exc}; nothing of this change was saved") from exc
+                    raise _store_error(self.path, exc, "; nothing of this change was saved") from exc
                 raise
         except sqlite3.Error as exc:
-            raise CaseStoreError(f"case store {self.path}: {exc}") from exc
+            raise _store_error(self.path, exc) from exc
         finally:
             con.close()
 
@@ -476,6 +520,7 @@ class CaseStore:
         identity: Mapping[str, object] | None = None,
         expected_version: int | None = None,
         source: str | None = None,
+        audit: AuditEntry | None = None,
     ) -> RecordResult:
         """Record (part of) the verification of one case.
 
@@ -551,6 +596,9 @@ class CaseStore:
                 "source) values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(case_id, version, f, old, v, by, stamp, source) for f, (old, v) in history.items()],
             )
+            if audit is not None:
+                append_audit(con, stamp, audit.login, audit.role, audit.action, audit.target,
+                             f"version {version}: " + ", ".join(changes), audit.source)
             return RecordResult(case_id, version, changes, created)
 
     def review_case(
@@ -563,6 +611,7 @@ class CaseStore:
         *,
         expected_version: int | None = None,
         source: str | None = None,
+        audit: AuditEntry | None = None,
     ) -> RecordResult:
         """复核: a reviewer passes (通过 -> 已复核) or returns (退回 -> 已退回) a case 待复核.
 
@@ -614,6 +663,9 @@ class CaseStore:
                 "source) values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(case_id, version, f, old, v, by, stamp, source) for f, (old, v) in changes.items()],
             )
+            if audit is not None:
+                append_audit(con, stamp, audit.login, audit.role, audit.action, audit.target,
+                             f"version {version}: {decision}", audit.source)
             return RecordResult(case_id, version, changes)
 
     @staticmethod
@@ -674,6 +726,7 @@ class CaseStore:
         valid_agencies: Iterable[str] | None = None,
         expected_version: int | None = None,
         source: str | None = None,
+        audit: AuditEntry | None = None,
     ) -> RecordResult:
         """Record one agency's answer to one checklist item (存在/不存在, 说明, 整改状态)."""
         agency_code = _text(agency_code) or ""
@@ -725,6 +778,9 @@ class CaseStore:
                 "changed_by, changed_at, source) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(agency_code, item_code, version, f, o, v, by, stamp, source) for f, (o, v) in changes.items()],
             )
+            if audit is not None:
+                append_audit(con, stamp, audit.login, audit.role, audit.action, audit.target,
+                             ", ".join(changes), audit.source)
             return RecordResult(label, version, changes, row is None)
 
     def checklist_answers(self, agency_code: str | None = None) -> list[dict]:

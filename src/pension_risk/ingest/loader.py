@@ -8,6 +8,7 @@ is recorded as accepted, or nothing of it is kept and the rejection is recorded
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import tempfile
 from collections.abc import Callable
@@ -19,8 +20,10 @@ import pandas as pd
 
 from pension_risk.contract import FILES, FileSpec
 from pension_risk.errors import BatchRejected
+from pension_risk.ingest import fingerprint
 from pension_risk.ingest.discovery import BatchFolder, discover_batches
-from pension_risk.ingest.manifest import Manifest, read_manifest, verify_checksum, verify_file_set
+from pension_risk.ingest.fingerprint import Digest, FileStat
+from pension_risk.ingest.manifest import Manifest, read_manifest, verify_file_set
 from pension_risk.ingest.reading import (
     GB18030,
     check_csv_header,
@@ -96,21 +99,32 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "create table if not exists raw.checklist_answers (agency_code varchar, item_code varchar, "
         "answer varchar, note varchar, rectification_status varchar, updated_by varchar, updated_at timestamp)"
     )
+    fingerprint.ensure_table(con)
 
 
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _load_csv(con, batch_id: str, version: int, folder: Path, spec: FileSpec, tmpdir: Path) -> FileLoad:
+def _load_csv(con, batch_id: str, version: int, folder: Path, spec: FileSpec, tmpdir: Path | None) -> FileLoad:
     path = folder / spec.name
     load = FileLoad(spec.name, None)
     load.encoding = detect_encoding(batch_id, path)
     check_csv_header(batch_id, path, load.encoding, spec)
-    read_path = path
-    if load.encoding == GB18030:
-        read_path = tmpdir / f"{batch_id}_{spec.name}"
-        transcode_to_utf8(path, read_path, GB18030)
+    if load.encoding != GB18030:
+        return _read_csv_into_raw(con, batch_id, version, spec, str(path), load)
+    # DuckDB reads UTF-8: the GB18030 file is transcoded into an anonymous temporary file
+    # (O_TMPFILE, never named), so nothing of it survives a crash of this process
+    with tempfile.TemporaryFile(dir=tmpdir, prefix=".pension-risk-transcode-") as tmp:
+        transcode_to_utf8(path, tmp, GB18030)
+        tmp.flush()
+        from pension_risk.published import failpoint
+
+        failpoint("ingest")
+        return _read_csv_into_raw(con, batch_id, version, spec, f"/proc/self/fd/{tmp.fileno()}", load)
+
+
+def _read_csv_into_raw(con, batch_id: str, version: int, spec: FileSpec, read_path: str, load: FileLoad) -> FileLoad:
     columns = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in spec.columns) + "}"
     stage = f"_load_{spec.stem}"
     con.execute(f"drop table if exists {stage}")
@@ -197,36 +211,119 @@ def _record_rejection(con, batch_id: str, version: int, manifest: Manifest | Non
         )
 
 
-def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path,
+# errors of the machine, not of the delivered file: they fail the run (nothing published) instead of
+# rejecting the batch, which would stay rejected while its files do not change
+_MACHINE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.ENOMEM}
+_MACHINE_DUCKDB = tuple(getattr(duckdb, n) for n in (
+    "IOException", "OutOfMemoryException", "FatalException", "InternalException", "InterruptException")
+    if hasattr(duckdb, n))
+
+
+def _is_machine_error(exc: BaseException) -> bool:
+    if not isinstance(exc, Exception) or isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, OSError) and exc.errno in _MACHINE_ERRNOS:
+        return True
+    return isinstance(exc, _MACHINE_DUCKDB)
+
+
+def _unreadable(batch_id: str, name: str, exc: Exception) -> BatchRejected:
+    text = " ".join(str(exc).split())[:300] or "no detail"
+    what = "cannot be read" if isinstance(exc, OSError) else "cannot be parsed"
+    return BatchRejected(batch_id, name, f"{what}: {type(exc).__name__}: {text}")
+
+
+def _verify_checksums(folder: Path, manifest: Manifest) -> dict[str, tuple[FileStat, Digest]]:
+    """Every file's sha256 against the manifest, before any file is parsed."""
+    batch_id = folder.name
+    out: dict[str, tuple[FileStat, Digest]] = {}
+    for spec in FILES:
+        path = folder / spec.name
+        try:
+            st = path.stat()
+            d = fingerprint.digest(path)
+        except OSError as exc:
+            if exc.errno in _MACHINE_ERRNOS:
+                raise
+            raise _unreadable(batch_id, spec.name, exc) from None
+        out[spec.name] = (FileStat(spec.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns), d)
+        expected = manifest.files[spec.name].sha256
+        if d.sha256 != expected:
+            rows = manifest.files[spec.name].rows
+            hint = ""
+            if not spec.is_xlsx and d.lines < rows:
+                hint = f" ({d.lines} line(s) for {rows} manifest rows: truncated, or still being copied?)"
+            raise BatchRejected(
+                batch_id, spec.name, f"sha256 mismatch: manifest says {expected[:12]}…, file has {d.sha256[:12]}…{hint}"
+            )
+    return out
+
+
+def _unchanged(folder: Path, spec: FileSpec, before: FileStat) -> None:
+    """The file must not have changed while it was read (a copy still in progress)."""
+    try:
+        st = (folder / spec.name).stat()
+    except OSError as exc:
+        raise _unreadable(folder.name, spec.name, exc) from None
+    if (st.st_size, st.st_mtime_ns) != (before.size, before.mtime_ns):
+        raise BatchRejected(folder.name, spec.name,
+                            "the file changed while it was being read (still being copied?)")
+
+
+def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None = None,
                  progress: Callable[[str], None] = lambda _m: None) -> BatchResult:
-    """Ingest one batch folder (all or nothing)."""
+    """Ingest one batch folder (all or nothing).
+
+    Order: the manifest, the file set, every file's checksum, and only then parsing; any
+    problem of a file (its bytes, its structure, an error while parsing it) rejects the
+    batch with the file and the reason. A batch rejected before is tried again as a new
+    version once its files' digests change; unchanged, it stays "rejected-before".
+    """
     batch_id = folder.batch_id
     manifest: Manifest | None = None
     seen = _seen_versions(con, batch_id)
+    manifest_error: BatchRejected | None = None
     try:
         manifest = read_manifest(folder.path)
     except BatchRejected as exc:
-        if any(status == "rejected" and sha is None for _v, sha, status in seen):
-            return BatchResult(batch_id, seen[-1][0], "rejected-before", str(exc))
-        version = (seen[-1][0] + 1) if seen else 1
-        _record_rejection(con, batch_id, version, None, None, exc, now)
-        return BatchResult(batch_id, version, "rejected", str(exc))
-    for version, sha, status in seen:
-        if sha == manifest.sha256:
-            kind = "skipped" if status in ("accepted", "superseded") else "rejected-before"
-            return BatchResult(batch_id, version, kind, None if kind == "skipped" else "rejected earlier",
-                               manifest.as_of)
-    version = (seen[-1][0] + 1) if seen else 1
+        manifest_error = exc
+    sha = manifest.sha256 if manifest else None
+    as_of = manifest.as_of if manifest else None
+    same = [(v, status) for v, s, status in seen if s == sha]
+    for v, status in same:
+        if sha is not None and status in ("accepted", "superseded"):
+            return BatchResult(batch_id, v, "skipped", None, as_of)
+    for v, status in reversed(same):
+        if status == "rejected" and fingerprint.unchanged_since(con, batch_id, v, folder.path):
+            earlier = con.execute("select reason from raw.batches where batch_id = ? and batch_version = ?",
+                                  [batch_id, v]).fetchone()
+            reason = f"rejected earlier (version {v}), files unchanged since: {earlier[0] if earlier else ''}"
+            return BatchResult(batch_id, v, "rejected-before", reason, as_of)
+    version = (max(v for v, _s, _st in seen) + 1) if seen else 1
+    if manifest_error is not None:
+        _record_rejection(con, batch_id, version, None, None, manifest_error, now)
+        fingerprint.record(con, batch_id, version, folder.path, {}, now)
+        return BatchResult(batch_id, version, "rejected", str(manifest_error))
     result = BatchResult(batch_id, version, "accepted", as_of=manifest.as_of)
+    digests: dict[str, tuple[FileStat, Digest]] = {}
     con.execute("begin transaction")
     try:
         verify_file_set(folder.path, manifest)
+        digests = _verify_checksums(folder.path, manifest)
         for spec in FILES:
             progress(f"{batch_id} {spec.name}")
-            if spec.is_xlsx:
-                load = _load_xlsx(con, batch_id, version, folder.path, spec)
-            else:
-                load = _load_csv(con, batch_id, version, folder.path, spec, tmpdir)
+            try:
+                if spec.is_xlsx:
+                    load = _load_xlsx(con, batch_id, version, folder.path, spec)
+                else:
+                    load = _load_csv(con, batch_id, version, folder.path, spec, tmpdir)
+            except BatchRejected:
+                raise
+            except BaseException as exc:
+                if _is_machine_error(exc):
+                    raise
+                raise _unreadable(batch_id, spec.name, exc) from None
+            _unchanged(folder.path, spec, digests[spec.name][0])
             load.manifest_rows = manifest.files[spec.name].rows
             if load.loaded_rows != load.manifest_rows:
                 hint = " (truncated file?)" if load.loaded_rows < load.manifest_rows else ""
@@ -234,11 +331,11 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path,
                     batch_id, spec.name,
                     f"row count mismatch: manifest says {load.manifest_rows}, file has {load.loaded_rows}{hint}",
                 )
-            verify_checksum(folder.path, manifest, spec.name)
             result.files.append(load)
     except BatchRejected as exc:
         con.execute("rollback")
         _record_rejection(con, batch_id, version, manifest, manifest.sha256, exc, now)
+        fingerprint.record(con, batch_id, version, folder.path, digests, now)
         return BatchResult(batch_id, version, "rejected", str(exc), manifest.as_of)
     except BaseException:
         con.execute("rollback")
@@ -259,17 +356,18 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path,
             "insert into raw.batch_files values (?, ?, ?, 'accepted', null, ?, ?, ?, ?)",
             [batch_id, version, load.name, load.manifest_rows, load.loaded_rows, load.encoding, now],
         )
+    fingerprint.record(con, batch_id, version, folder.path, digests, now)
     con.execute("commit")
     return result
 
 
 def ingest_landing(con, landing: Path, now: dt.datetime | None = None,
-                   progress: Callable[[str], None] = lambda _m: None) -> list[BatchResult]:
-    """Ingest every batch of the landing directory not ingested before, in name order."""
+                   progress: Callable[[str], None] = lambda _m: None, tmpdir: Path | None = None) -> list[BatchResult]:
+    """Ingest every batch of the landing directory not ingested before, in name order.
+
+    `tmpdir`: where GB18030 files are transcoded (anonymous files, gone when the process ends);
+    the pipeline passes the warehouse's directory, default the system's temporary directory.
+    """
     ensure_raw_schema(con)
     now = now or dt.datetime.now().replace(microsecond=0)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="pension-risk-ingest-") as tmp:
-        for folder in discover_batches(landing):
-            results.append(ingest_batch(con, folder, now, Path(tmp), progress))
-    return results
+    return [ingest_batch(con, folder, now, tmpdir, progress) for folder in discover_batches(landing)]

@@ -72,11 +72,15 @@ def check_csv_header(batch_id: str, path: Path, encoding: str, spec: FileSpec) -
     raise BatchRejected(batch_id, spec.name, f"columns out of order: {', '.join(fields)}")
 
 
-def transcode_to_utf8(src: Path, dst: Path, encoding: str) -> None:
-    """Stream a GB18030 file into UTF-8 so DuckDB can read it."""
-    with src.open("r", encoding=encoding, newline="") as fin, dst.open("w", encoding="utf-8", newline="") as fout:
+def transcode_to_utf8(src: Path, dst, encoding: str) -> None:
+    """Stream a GB18030 file into UTF-8 so DuckDB can read it; `dst` is a path or a binary file object."""
+    if isinstance(dst, (str, Path)):
+        with Path(dst).open("wb") as fout:
+            transcode_to_utf8(src, fout, encoding)
+        return
+    with src.open("r", encoding=encoding, newline="") as fin:
         while block := fin.read(_CHUNK):
-            fout.write(block)
+            dst.write(block.encode("utf-8"))
 
 
 def _cell_text(value: object) -> str | None:
