@@ -167,6 +167,10 @@ def _users(args: argparse.Namespace) -> int:
     from pension_risk.cases.store import resolve_store_path
 
     store = resolve_store_path(args.warehouse, args.cases)
+    if not Path(store).absolute().parent.is_dir():
+        raise PensionRiskError(f"case store directory not found: {Path(store).absolute().parent} (create it first)")
+    if args.users_command != "add" and not Path(store).exists():
+        raise PensionRiskError(f"case store not found: {store} (`users add` creates it)")
     source = audit.os_source(f"users {args.users_command}")
     by = source.split(":", 2)[1]
     if args.users_command == "add":
