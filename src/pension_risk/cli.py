@@ -172,7 +172,7 @@ def _users(args: argparse.Namespace) -> int:
     if args.users_command != "add" and not Path(store).exists():
         raise PensionRiskError(f"case store not found: {store} (`users add` creates it)")
     source = audit.os_source(f"users {args.users_command}")
-    by = source.split(":", 2)[1]
+    by = audit.os_user()
     if args.users_command == "add":
         password = read_password(f"password for {args.login}: ", confirm=True)
         made = accounts.add_account(store, args.login, args.name, args.role, args.agency, password,

@@ -42,13 +42,19 @@ ACTIONS: dict[str, str] = {
 COLUMNS = ("at", "login", "role", "action", "target", "detail", "source")
 
 
-def os_source(command: str) -> str:
-    """`source` of a CLI event: the operating-system user and host, e.g. 'cli:etl@server'."""
+def os_user() -> str:
+    """Who runs a CLI command on the server: the operating-system user and host, e.g. 'etl@server'
+    (the `login` of CLI events such as `users add` and `cases export`)."""
     try:
         user = getpass.getuser()
     except Exception:  # pragma: no cover - no user name in the environment
         user = str(os.getuid())
-    return f"cli:{user}@{socket.gethostname()}:{command}"
+    return f"{user}@{socket.gethostname()}"
+
+
+def os_source(command: str) -> str:
+    """`source` of a CLI event: 'cli:' + :func:`os_user` + the command, e.g. 'cli:etl@server:users add'."""
+    return f"cli:{os_user()}:{command}"
 
 
 def log(store: Path, action: str, *, principal: Principal | None = None, login: str | None = None,
