@@ -39,6 +39,7 @@ import streamlit as st
 from pension_risk.access import accounts as accounts_mod
 from pension_risk.access import audit, masking
 from pension_risk.access.roles import AccessDenied, Principal, pages_for
+from pension_risk.cases import evidence as evidence_mod
 from pension_risk.cases import queries, service
 from pension_risk.cases.store import CaseStore
 from pension_risk.report.columns import BASIC_COLUMNS, PROBLEM_COLUMNS, TOTAL_CODE, Column
@@ -329,6 +330,54 @@ def evidence(text: str | None) -> Any:
         return {"evidence": text}
 
 
+def _evidence_reference() -> tuple[dict, dict]:
+    """(key labels, code names) of reference.evidence_keys / code_names (+ agency names)."""
+    if not (has_relation("reference.evidence_keys") and has_relation("reference.code_names")):
+        return {}, {}  # a warehouse built before the seeds existed
+    labels = {(r.rule_code if isinstance(r.rule_code, str) else "", r.key): (r.label, r.code_set
+              if isinstance(r.code_set, str) and r.code_set else None)
+              for r in query("select rule_code, key, label, code_set from reference.evidence_keys").itertuples()}
+    names = {(r.code_set, r.code): r.name for r in query("select code_set, code, name from reference.code_names")
+             .itertuples()}
+    for r in query("select agency_code, agency_name from reference.agencies").itertuples():
+        names[("agency", r.agency_code)] = r.agency_name
+    return labels, names
+
+
+def evidence_view(text: str | None, rule_code: str | None) -> evidence_mod.EvidenceView:
+    """A flag's or case's evidence as the pages show it: masked for the role first (by its
+    English keys, pension_risk.access.masking), then facts and record tables with Chinese
+    headers and code names (pension_risk.cases.evidence). Empty values are blank."""
+    principal = current()
+    if not (principal.role.sees_reports or principal.role.sees_cases):
+        raise NotAllowed(f"账号 {principal.login}（{principal.role.label}）无权查看疑点依据。")
+    parsed = evidence(text)
+    masked = masking.evidence(parsed, principal)
+    labels, names = _evidence_reference()
+    return evidence_mod.view(masked, rule_code, labels, names)
+
+
+def evidence_frames(view: evidence_mod.EvidenceView) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:
+    """The facts as a two-column table (项目, 内容) and each record list as a table."""
+    facts = pd.DataFrame(view.facts, columns=["项目", "内容"])
+    tables = [(f"{t.title}（共{t.total}条）", pd.DataFrame(t.rows, columns=t.headers)) for t in view.tables]
+    return facts, tables
+
+
+def rule_outcomes() -> pd.DataFrame:
+    """核查成效 (marts.rule_outcomes) in the account's scope: every rule × agency and the city
+    TOTAL; an agency-scoped account gets its agency's rows only. No personal data."""
+    principal = current()
+    if not (principal.role.sees_reports or principal.role.reviews):
+        raise NotAllowed(f"账号 {principal.login}（{principal.role.label}）无权查看核查成效。")
+    df = query("select rule_code, rule_name, section, agency_code, agency_name, agency_sort_order, flags, reviewed, "
+               "confirmed, not_confirmed, confirmed_rate, smoothed_confirmed_rate, recovered_amount "
+               "from marts.rule_outcomes order by rule_code, agency_sort_order")
+    if principal.agency_code is not None:
+        df = df[df["agency_code"] == principal.agency_code]
+    return _masked(df)
+
+
 def flags_by_month() -> pd.DataFrame:
     """Flags by the batch in which they first fired (系统筛查疑点 trend), in scope."""
     _need("sees_reports", "查看统计报表")
@@ -500,6 +549,24 @@ def worklist_download(df: pd.DataFrame) -> tuple[str, bytes]:
     title = f"社保基金管理风险台账（{principal.scope_label}）"
     name = f"风险台账_{principal.agency_code or '全市'}_{dt.date.today():%Y%m%d}.xlsx"
     return name, worklist_bytes(df, title)
+
+
+def sheets_download(agency_code: str) -> tuple[str, bytes, int]:
+    """The agency's field-verification sheets (核查通知单, the same PDF as `cases sheets`):
+    (file name, bytes, cases); unmasked, so only for the verification team of its scope."""
+    import tempfile
+
+    from pension_risk.cases.sheets import write_sheets
+
+    principal = _need("sees_cases", "下载核查通知单")
+    if not principal.in_scope(agency_code):
+        raise NotAllowed(f"账号 {principal.login} 无权下载 {agency_code} 的核查通知单。")
+    with tempfile.TemporaryDirectory(prefix="pension-risk-sheets-") as tmp:
+        path, cases = write_sheets(warehouse_path(), agency_code, Path(tmp), store_path())
+        content = path.read_bytes()
+    audit.log(store_path(), "download", principal=principal, target=f"sheets:{agency_code}",
+              detail=f"{cases} cases -> {path.name}", source=SOURCE)
+    return path.name, content, cases
 
 
 def log_download(name: str, rows: int) -> None:

@@ -91,8 +91,9 @@ def test_personal_data_masked_by_default(app, reports_warehouse):  # noqa: F811
     id_number = json.loads(flags[0]["evidence"])["id_number"]
     at = app("rules")
     at.selectbox(key="rules_rule").set_value("R01").run()
-    shown = str(at.json[0].value)
-    assert id_number not in shown and f"{id_number[:6]}********{id_number[-4:]}" in shown
+    facts = at.dataframe[1].value  # the evidence's facts (项目, 内容) below the list of flags
+    shown = dict(zip(facts["项目"], facts["内容"], strict=True))
+    assert id_number not in str(facts.to_numpy()) and shown["身份证号"] == f"{id_number[:6]}********{id_number[-4:]}"
     assert not at.toggle  # no switch to unmask: the role decides (tests/test_access_dashboard.py)
 
 

@@ -43,6 +43,8 @@ agency_names = dict(zip(agencies["agency_code"], agencies["agency_name"], strict
 kind = "系统筛查疑点" if case["case_type"] == "flag" else "部省下发疑点"
 title = f"{case['rule_code']} {case['rule_name']}" if case["case_type"] == "flag" else f"部省下发疑点 {case['suspect_id']}"
 st.subheader(title)
+if case.get("explanation"):
+    st.info(case["explanation"])  # 疑点说明 first: what was found, in Chinese
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("类型", kind)
 c2.metric("县区", agency_names.get(case["county_code"], case["county_code"] or "—"))
@@ -60,15 +62,15 @@ if case.get("matched_flag_ids"):
 if case["review_status"] == "已退回":
     st.warning(f"复核员 {case.get('reviewed_by') or ''} 已退回：{case.get('review_note') or ''}")
 
-st.markdown("#### 疑点说明")
-if case.get("explanation"):
-    st.info(case["explanation"])
-with st.expander("疑点依据（原始数据）", expanded=not case.get("explanation")):
-    evidence = case.get("evidence_parsed")
-    if evidence is None:
-        st.write(case.get("evidence") or "—")
-    else:
-        st.json(evidence, expanded=2)
+st.markdown("#### 疑点依据")
+facts, tables = data.evidence_frames(data.evidence_view(case.get("evidence"), case.get("rule_code")))
+if facts.empty and not tables:
+    st.write("无")
+if not facts.empty:
+    st.dataframe(facts, hide_index=True, width="stretch")
+for table_title, table in tables:
+    st.markdown(f"**{table_title}**")
+    st.dataframe(table, hide_index=True, width="stretch")
 
 version = int(case.get("version") or 0)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import data
+from pension_risk.cases import queries
 from pension_risk.cases.store import CONCLUSIONS, RECTIFICATION_STATUSES, REVIEW_STATES
 
 principal = data.require_page("cases_worklist")
@@ -60,8 +62,8 @@ m2.metric("已核查（属实/不属实）", f"{int(view['conclusion'].isin(['�
 m3.metric("待复核", f"{int((view['review_status'] == '待复核').sum()):,d}")
 m4.metric("已复核", f"{int((view['review_status'] == '已复核').sum()):,d}")
 m5.metric("逾期未核查", f"{int(view['overdue'].fillna(False).astype(bool).sum()):,d}")
-st.caption("附件1、附件2 的核查情况只统计“已复核”的案件。"
-           + ("排序：优先级高（可能属实、涉及金额大）的案件在前。" if view["priority"].notna().any() else ""))
+st.caption(queries.PRIORITY_NOTE if view["priority"].notna().any() else "")
+st.caption("附件1、附件2 的核查情况只统计“已复核”的案件。")
 
 # ------------------------------------------------------------ download / upload (the same code as cases export/import)
 with st.expander("下载台账 / 上传填好的台账", expanded=False):
@@ -87,17 +89,28 @@ with st.expander("下载台账 / 上传填好的台账", expanded=False):
             for row_number, reason in report.rejected:
                 st.warning(f"第 {row_number} 行未导入：{reason}")
 
+with st.expander("核查通知单（打印后入户核查，PDF）", expanded=False):
+    if not agency:
+        st.caption("请先选择县区。")
+    else:
+        st.caption("按乡镇、村（社区）分组，每个待核查案件一页；同一村内按优先级排列。")
+        if st.button("生成核查通知单", key="cases_sheets"):
+            sheet_name, sheet_pdf, sheet_cases = data.sheets_download(agency)
+            st.download_button(f"下载 {sheet_name}（{sheet_cases:,d} 件）", sheet_pdf, file_name=sheet_name,
+                               mime="application/pdf", key="cases_sheets_download")
+
 if view.empty:
     st.info("没有符合条件的案件。")
     st.stop()
 
 table = view.assign(
+    优先顺序=range(1, len(view) + 1),  # the ledger comes sorted by priority, highest first
     类型=view["case_type"].map({"flag": "系统筛查", "suspect": "部省下发"}),
     县区=view["county_code"].map(lambda c: agency_names.get(c, c)),
     仍被筛出=view["detected"].map({True: "是", False: "否"}),
     逾期=view["overdue"].map({True: "是", False: ""}),
 )
-table = table[["case_id", "类型", "县区", "rule_code", "rule_name", "subject_id", "person_name", "amount",
+table = table[["优先顺序", "case_id", "类型", "县区", "rule_code", "rule_name", "subject_id", "person_name", "amount",
                "仍被筛出", "逾期", "conclusion", "review_status", "rectification_status", "recovered_amount",
                "verified_by", "verified_on"]]
 table = table.rename(columns={
@@ -106,12 +119,12 @@ table = table.rename(columns={
     "recovered_amount": "追回金额(元)", "verified_by": "核查人", "verified_on": "核查日期",
 })
 table["核查日期"] = [v.isoformat() if hasattr(v, "isoformat") else v for v in table["核查日期"]]
-text_columns = [c for c in table.columns if c not in ("涉及金额(元)", "追回金额(元)")]
+for amount in ("涉及金额(元)", "追回金额(元)"):  # yuan as shown in the xlsx; an empty cell stays blank
+    table[amount] = [f"{float(v):,.2f}" if v is not None and not pd.isna(v) else "" for v in table[amount]]
+text_columns = [c for c in table.columns if c != "优先顺序"]
 table[text_columns] = table[text_columns].astype(object).where(table[text_columns].notna(), "")
 event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="cases_table",
-                     column_config={"涉及金额(元)": st.column_config.NumberColumn(format="%.2f"),
-                                    "追回金额(元)": st.column_config.NumberColumn(format="%.2f")})
+                     key="cases_table")
 rows = event.selection.rows if event and hasattr(event, "selection") else []
 if rows:
     st.session_state["cases_selected"] = table["案件编号"].iloc[rows[0]]

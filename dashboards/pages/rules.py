@@ -1,4 +1,5 @@
-"""疑点明细: the flags of one rule with the evidence behind each flag."""
+"""疑点明细: the flags of one rule; for one flag its Chinese explanation, then the evidence
+as tables with Chinese headers (masked for the role by dashboards/data.py)."""
 
 from __future__ import annotations
 
@@ -29,21 +30,28 @@ if flags.empty:
     st.info("该问题项暂无疑点。")
     st.stop()
 
-table = flags[["subject_id", "person_id", "agency_name", "amount", "first_seen_batch", "flag_id"]].rename(columns={
+table = flags[["subject_id", "person_id", "agency_name", "amount", "first_seen_batch", "flag_id"]].astype(object)
+table = table.where(table.notna(), "").rename(columns={
     "subject_id": "疑点对象", "person_id": "人员编号", "agency_name": "县区", "amount": "涉及金额(元)",
     "first_seen_batch": "首次发现批次", "flag_id": "疑点编号",
 })
 if not bool(rule["has_amount"]):
     table = table.drop(columns=["涉及金额(元)"])
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"涉及金额(元)": st.column_config.NumberColumn(format="%.2f")})
+if "涉及金额(元)" in table.columns:
+    table["涉及金额(元)"] = [f"{float(v):,.2f}" if v != "" else "" for v in table["涉及金额(元)"]]
+st.dataframe(table, hide_index=True, width="stretch")
 
-st.subheader("疑点证据")
+st.subheader("疑点说明与依据")
 # one selection per rule and county: switching the rule never keeps the previous rule's subject
 choice = st.selectbox("疑点对象", range(len(flags)), key=f"rules_flag_{rule_code}_{county or 'all'}",
+                      placeholder="请选择",
                       format_func=lambda i: f"{flags['subject_id'].iloc[i]}（{flags['agency_name'].iloc[i] or flags['county_code'].iloc[i]}）")
 explanation = flags["explanation"].iloc[choice]
 if isinstance(explanation, str) and explanation:
     st.info(explanation)
-with st.expander("疑点依据（原始数据）", expanded=not bool(explanation)):
-    st.json(data.evidence(flags["evidence"].iloc[choice]), expanded=2)
+facts, tables = data.evidence_frames(data.evidence_view(flags["evidence"].iloc[choice], rule_code))
+if not facts.empty:
+    st.dataframe(facts, hide_index=True, width="stretch")
+for title, table in tables:
+    st.markdown(f"**{title}**")
+    st.dataframe(table, hide_index=True, width="stretch")

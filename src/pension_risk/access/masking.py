@@ -145,6 +145,42 @@ def evidence_text(value: Any, principal: Principal) -> Any:
         return mask_text(value)
 
 
+def _personal_values(value: Any, out: dict[str, str]) -> None:
+    """original -> masked, for every personal value of a parsed evidence document (by key)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            masker = masker_for(k)
+            if masker is not None and isinstance(v, str) and v:
+                out[v] = masker(v)
+            elif masker is not None and isinstance(v, list):
+                for x in v:
+                    if isinstance(x, str) and x:
+                        out[x] = masker(x)
+                    else:
+                        _personal_values(x, out)
+            else:
+                _personal_values(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _personal_values(v, out)
+
+
+def explanation(value: Any, evidence_value: Any, principal: Principal) -> Any:
+    """A flag's Chinese explanation, masked: it is written from the evidence, so every personal
+    value of the evidence (names, id numbers, accounts, by key) is replaced by its masked form
+    wherever the sentence quotes it; then free-text masking (digit runs) as for any text."""
+    if allowed(principal) or not isinstance(value, str):
+        return value
+    pairs: dict[str, str] = {}
+    try:
+        _personal_values(json.loads(evidence_value), pairs)
+    except (TypeError, ValueError):
+        pass
+    for original in sorted(pairs, key=len, reverse=True):
+        value = value.replace(original, pairs[original])
+    return mask_text(value)
+
+
 def text(value: Any, principal: Principal) -> Any:
     return value if allowed(principal) else mask_text(value)
 
@@ -154,6 +190,9 @@ def frame(df: pd.DataFrame, principal: Principal) -> pd.DataFrame:
     if allowed(principal):
         return df
     df = df.copy()
+    if "explanation" in df.columns and "evidence" in df.columns:  # before the evidence is masked
+        df["explanation"] = [explanation(t, e, principal) for t, e in zip(df["explanation"], df["evidence"],
+                                                                          strict=True)]
     for column in df.columns:
         masker = masker_for(str(column))
         if masker is not None:

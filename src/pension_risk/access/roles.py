@@ -96,6 +96,7 @@ PAGES_BY_CAPABILITY: dict[str, tuple[str, ...]] = {
     "sees_cases": ("cases_worklist", "cases_case", "cases_checklist", "freshness"),
     "manages_accounts": ("accounts",),
     "reads_audit_log": ("audit",),
+    "reviews": ("outcomes",),  # 核查成效: which rules' findings prove true (a reviewer's scope)
 }
 
 

@@ -47,6 +47,7 @@ SHEET = "风险台账"
 #: (header, ledger column, filled in by the county?)
 EXPORT_COLUMNS: list[tuple[str, str, bool]] = [
     ("案件编号", "case_id", False),
+    ("优先顺序", "priority_rank", False),
     ("类型", "case_type", False),
     ("县区代码", "county_code", False),
     ("规则编号", "rule_code", False),
@@ -146,11 +147,13 @@ def build_worklist(df, title: str):
             cell.fill = fill_in
         elif fillable == "review":
             cell.fill = review_in
-    for rec in df.to_dict("records"):
+    for rank, rec in enumerate(df.to_dict("records"), start=1):  # rows in the worklist's order (priority)
         row = []
         for _h, c, _f in EXPORT_COLUMNS:
             v = rec.get(c)
-            if c == "case_type":
+            if c == "priority_rank":
+                v = rank
+            elif c == "case_type":
                 v = CASE_TYPE_LABELS.get(v, v)
             elif c == "evidence":
                 v = rec.get("explanation") or v
@@ -183,12 +186,13 @@ def build_worklist(df, title: str):
                              showErrorMessage=True, error="核查日期须为日期（YYYY-MM-DD）")
     ws.add_data_validation(date_dv)
     date_dv.add(f"{columns['verified_on']}2:{columns['verified_on']}{max(last, 1000)}")
-    ws.freeze_panes = "B2"
+    ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{ws.max_row}"
 
     info = wb.create_sheet("填写说明")
     for line in (
         [title],
+        ["“优先顺序”为导出时的排列序号。" + queries.PRIORITY_NOTE],
         ["黄色表头的列由核查员填写（初审）：核查结论（属实/不属实/核查中）、问题说明、追回金额(元)、整改状态（未整改/整改中/已整改）、整改措施、核查人、核查日期。"],
         ["蓝色表头的列由复核员填写（复核）：复核结论（通过/退回）、复核意见（退回时必填）。只有“待复核”的案件可以复核；复核员不能复核自己的修改。"],
         ["请勿修改“案件编号”和“版本”；空白单元格表示不修改已登记的内容；请填写值，不要填写公式。导入时逐行校验，无法接受的行会报告行号和原因，其余行照常登记。"],

@@ -35,6 +35,14 @@ LEDGER_COLUMNS = [
 ]
 
 
+#: The worklist's order (风险台账): priority highest first (marts.case_ledger.priority:
+#: overdue issued suspects, then the expected amount at stake); ties in a fixed order.
+WORKLIST_ORDER = "l.priority desc, l.case_type, l.county_code, l.rule_code, l.subject_id, l.case_id"
+#: The order explained in one sentence (worklist page, worklist xlsx).
+PRIORITY_NOTE = ("排序：按优先级从高到低——逾期未核查的部省下发疑点在最前，其余按“涉及金额（无金额的问题项按设定的权重）"
+                 "× 该问题项全市经复核属实的比例（（属实数+1）÷（复核数+2））”，可能属实且金额大的案件在前。")
+
+
 def warehouse_path() -> Path:
     return Path(os.environ.get("PENSION_RISK_WAREHOUSE", str(DEFAULT_WAREHOUSE)))
 
@@ -81,7 +89,8 @@ def warehouse_version(warehouse: Path | None = None) -> float:
 
 def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataFrame:
     """Every case of the published ledger (marts.case_ledger) with the person's name,
-    id number and the flag's evidence; record columns as published (see overlay_store)."""
+    id number and the flag's evidence, in the worklist's order (WORKLIST_ORDER: priority,
+    highest first); record columns as published (see overlay_store)."""
     with connect(warehouse) as con:
         if not _has_relation(con, "marts", "case_ledger"):
             raise PensionRiskError("the warehouse has no marts.case_ledger (run `pension-risk run` first)")
@@ -91,6 +100,9 @@ def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataF
             "and table_name = 'risk_flags' and column_name = 'explanation'").fetchone()[0])
         has_persons = _has_relation(con, "intermediate", "int_persons_current")
         has_suspects = _has_relation(con, "intermediate", "int_suspects_current")
+        has_priority = bool(con.execute(
+            "select count(*) from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'case_ledger' and column_name = 'priority'").fetchone()[0])
         sql = f"""
             select
                 l.*,
@@ -109,7 +121,7 @@ def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataF
             {"left join intermediate.int_suspects_current s on l.suspect_id = s.suspect_id and l.case_type = 'suspect'"
              if has_suspects else ""}
             where (? is null or l.county_code = ?)
-            order by l.case_type, l.county_code, l.rule_code, l.subject_id, l.case_id
+            order by {WORKLIST_ORDER if has_priority else WORKLIST_ORDER.replace("l.priority desc, ", "")}
         """
         df = con.execute(sql, [agency, agency]).df()
     df = df.astype(object).where(df.notna(), None)

@@ -31,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pension_risk.cases import evidence as evidence_view
 from pension_risk.errors import PensionRiskError
 
 FONT_ENV = "PENSION_RISK_CJK_FONT"
@@ -242,25 +243,11 @@ def _fmt_date(value: Any) -> str:
 
 
 def _label(ref: Reference, rule: str | None, key: str) -> tuple[str, str | None]:
-    return ref.key_labels.get((rule or "", key)) or ref.key_labels.get(("", key)) or (key, None)
+    return evidence_view.label(ref.key_labels, rule, key)
 
 
 def _value(ref: Reference, value: Any, label: str, code_set: str | None) -> str:
-    if value is None or value == "":
-        return NOTHING
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if code_set:
-        name = ref.code_names.get((code_set, str(value)))
-        if name:
-            return name
-    if isinstance(value, list):
-        return "、".join(_value(ref, v, label, code_set) for v in value) or NOTHING
-    if isinstance(value, dict):
-        return "；".join(f"{k}：{v}" for k, v in value.items())
-    if isinstance(value, int | float | Decimal) and "(元)" in label:
-        return f"{Decimal(str(value)):,.2f}"
-    return _fmt_date(value)
+    return evidence_view.display(ref.code_names, value, label, code_set, NOTHING, ref.key_labels)
 
 
 def yuan(value: Decimal | None) -> str:
