@@ -240,8 +240,8 @@ def export_command(warehouse: Path, out: Path, agency: str | None, store: Path |
     df = queries.worklist(warehouse, agency, store_file)
     title = f"社保基金管理风险台账（{agency or '全市'}）"
     write_worklist(df, out, title)
-    audit.log(store_file, "export", target=f"worklist:{agency or '全市'}", detail=f"{len(df)} cases -> {out.name}",
-              source=audit.os_source("cases export"))
+    audit.log(store_file, "export", login=audit.os_user(), target=f"worklist:{agency or '全市'}",
+              detail=f"{len(df)} cases -> {out.name}", source=audit.os_source("cases export"))
     print(f"wrote {out}: {len(df)} cases" + (f" of agency {agency}" if agency else ""), file=sys.stderr)
     return EXIT_OK
 
