@@ -6,6 +6,8 @@ nightly_job = define_asset_job(
     name="nightly_screening_job",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    # one run at a time writes the warehouse (also enforced by the warehouse lock file)
+    # one run at a time writes the warehouse: the assets are in the pool `warehouse_writer`
+    # (limit 1 per run, orchestration/dagster_home/dagster.yaml); this tag limit is the same rule
+    # for runs of the job, and the warehouse lock file enforces it outside Dagster too
     tags={"dagster/concurrency_key": "warehouse_writer"},
 )

@@ -13,6 +13,10 @@ from orchestration.project import dbt_project
 from pension_risk import published
 from pension_risk.childproc import dbt_executable
 
+#: the Dagster concurrency pool of every asset that writes the warehouse; its limit (1) is in
+#: orchestration/dagster_home/dagster.yaml (`concurrency: pools:`), enforced per run
+WAREHOUSE_WRITER_POOL = "warehouse_writer"
+
 #: the job whose runs execute every step in one process (orchestration/jobs.py): its
 #: resource lives for the whole run, so it may delete its building file at the end
 WHOLE_RUN_JOBS = {"nightly_screening_job"}

@@ -6,6 +6,8 @@ rejected and its files changed since (pension_risk.ingest.fingerprint). A pendin
 batch is *ready* once its names, sizes and mtimes are the same as at the previous
 evaluation and nothing in the folder changed (mtime or ctime) for
 `PENSION_RISK_QUIET_SECONDS` (default 300 s): a batch still being copied waits.
+
+The sensor runs as soon as the instance loads the code (default status RUNNING).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from orchestration.jobs import nightly_job
 from pension_risk.ingest import fingerprint
@@ -109,7 +111,7 @@ def evaluate(landing: Path, warehouse: Path, previous: dict[str, str] | None = N
     return Readiness(ready, waiting, state)
 
 
-@sensor(job=nightly_job, minimum_interval_seconds=60)
+@sensor(job=nightly_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
 def landing_sensor(context: SensorEvaluationContext):
     landing = Path(os.environ.get("PENSION_RISK_LANDING", "demo/landing"))
     warehouse = Path(os.environ.get("PENSION_RISK_WAREHOUSE", "demo/warehouse.duckdb"))

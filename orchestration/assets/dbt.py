@@ -1,4 +1,8 @@
-"""dbt models as assets: staging, intermediate and marts; dbt tests become asset checks."""
+"""dbt models as assets: staging, intermediate and marts; dbt tests become asset checks.
+
+Grouped by layer, with readable check names (orchestration/dbt_translator.py); in the
+`warehouse_writer` pool like every asset that writes the building warehouse.
+"""
 
 import json
 
@@ -6,8 +10,9 @@ import duckdb
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.dbt_translator import ScreeningDbtTranslator, load_readable_manifest
 from orchestration.project import dbt_project
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
 
 
 def replay_batches(building: str) -> list[str]:
@@ -48,7 +53,12 @@ def _run_or_fail(invocation) -> None:
         raise Failure(description=dbt_failures(invocation.get_artifact("run_results.json")))
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+@dbt_assets(
+    manifest=load_readable_manifest(dbt_project.manifest_path),
+    project=dbt_project,
+    dagster_dbt_translator=ScreeningDbtTranslator(),
+    pool=WAREHOUSE_WRITER_POOL,
+)
 def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """dbt build of every model (staging -> rules -> rollups) on the building warehouse."""
     replays = replay_batches(str(warehouse.building))

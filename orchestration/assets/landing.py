@@ -12,7 +12,7 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
 from pension_risk import published
 from pension_risk.contract import FILES
 from pension_risk.ingest import ingest_landing
@@ -33,6 +33,7 @@ def prepare_building_copy(warehouse: WarehouseResource) -> None:
         for t in LANDING_TABLES
     ],
     can_subset=False,
+    pool=WAREHOUSE_WRITER_POOL,
 )
 def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Discover new batches in the landing directory, verify and load them (all or nothing per batch)."""
@@ -63,6 +64,7 @@ def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResourc
         for t in CASE_TABLES
     ],
     can_subset=False,
+    pool=WAREHOUSE_WRITER_POOL,
 )
 def case_store_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Copy the current case records and checklist answers (human work, kept outside the warehouse)."""

@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, DagsterEventType, Failure, Materializ
 
 from orchestration.assets.dbt import screening_models
 from orchestration.assets.landing import case_store_snapshot, landing_extracts
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
 from pension_risk import published
 from pension_risk.errors import PipelineError
 
@@ -33,6 +33,7 @@ def unbuilt_upstream(context: AssetExecutionContext) -> list[str]:
 @asset(
     deps=[screening_models],
     group_name="publish",
+    pool=WAREHOUSE_WRITER_POOL,
     description="The published DuckDB warehouse, replaced atomically at the end of a successful run "
                 "(only by a completed build of the same run).",
 )

@@ -1,4 +1,9 @@
-"""`pension-risk run`: the nightly job in one process, the same asset graph as the Dagster UI."""
+"""`pension-risk run`: the nightly job in one process, the same asset graph as the Dagster UI.
+
+With `DAGSTER_HOME` set to a directory holding a `dagster.yaml` (the instance `dagster dev`
+uses), the run is recorded in that instance and appears in the Dagster UI's run list;
+otherwise it runs in an ephemeral, in-memory instance.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +56,7 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
     from orchestration.project import ensure_manifest
 
     ensure_manifest()
-    from dagster import DagsterInstance, materialize
+    from dagster import materialize
 
     from orchestration.definitions import ASSETS, great_expectations_checks
     from orchestration.resources import WarehouseResource, dbt_resource
@@ -72,16 +77,18 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
             say(f"      (dbt and Dagster output: {log_path})")
             for line in lock.messages[1:]:
                 say(f"      {line}")
-            with DagsterInstance.ephemeral() as instance, log_path.open("w") as log_file, \
+            with dagster_instance() as instance, log_path.open("w") as log_file, \
                     contextlib.redirect_stdout(log_file):
                 for line in lock.messages:
                     published.note(line)
+                _fail_dead_cli_runs(instance, warehouse)
                 result = materialize(
                     [*ASSETS, *great_expectations_checks],
                     resources={"warehouse": resource, "dbt": dbt_resource()},
                     instance=instance,
                     raise_on_error=False,
-                    tags={"pension_risk/command": "run", "pension_risk/run_id": lock.run_id},
+                    tags={"pension_risk/command": "run", "pension_risk/run_id": lock.run_id,
+                          "pension_risk/warehouse": str(warehouse)},
                     run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
                 )
                 for event in result.get_asset_materialization_events():
@@ -113,6 +120,43 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
     if run.rejected:
         say(f"warning: {len(run.rejected)} batch(es) rejected; see marts.batch_audit")
     return run
+
+
+def dagster_instance():
+    """The instance of `DAGSTER_HOME` when it is a directory with a dagster.yaml, else an ephemeral one."""
+    from dagster import DagsterInstance
+
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        path = Path(home).expanduser()
+        if (path / "dagster.yaml").is_file():
+            return DagsterInstance.get() if path.is_absolute() else DagsterInstance.from_config(str(path.resolve()))
+    return DagsterInstance.ephemeral()
+
+
+def _fail_dead_cli_runs(instance, warehouse: Path) -> None:
+    """Mark failed the runs of `pension-risk run` on this warehouse the instance still shows as active.
+
+    Called with the writer lock held, so no other run on this warehouse is alive: such a run's
+    process was killed (kill -9, power loss) before it could record its end. Left active, it
+    would also hold the `warehouse_writer` pool and keep Dagster's queued runs waiting.
+    """
+    if instance.is_ephemeral:
+        return
+    from dagster import DagsterRunStatus, RunsFilter
+
+    active = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
+              DagsterRunStatus.CANCELING]
+    try:
+        runs = instance.get_runs(RunsFilter(statuses=active, tags={
+            "pension_risk/command": "run", "pension_risk/warehouse": str(warehouse)}))
+        for dead in runs:
+            instance.report_run_failed(dead, f"pension-risk run {dead.tags.get('pension_risk/run_id', '')} ended "
+                                             "without recording its end (its process was killed); marked failed "
+                                             "by the next run on the same warehouse")
+            published.note(f"marked the dead Dagster run {dead.run_id} failed")
+    except Exception as exc:  # bookkeeping of the instance only: never a reason to stop the run
+        published.note(f"could not check the Dagster instance for dead runs: {exc}")
 
 
 @contextlib.contextmanager
