@@ -1,0 +1,201 @@
+"""The Dagster definitions as their users expect them (issue 11, item 5).
+
+Schedule and sensor running on a fresh instance; assets grouped by layer; readable check
+names for the dbt tests; the warehouse writer as a Dagster pool of limit 1; `pension-risk
+run` recorded in the instance of DAGSTER_HOME when one is configured.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DAGSTER_YAML = REPO / "orchestration" / "dagster_home" / "dagster.yaml"
+LAYERS = {"landing", "staging", "intermediate", "marts", "reference", "publish"}
+
+
+@pytest.fixture(scope="module")
+def repo():
+    from orchestration.definitions import defs
+
+    return defs.get_repository_def()
+
+
+def _check_specs(repo):
+    graph = repo.asset_graph
+    return {key: graph.get_check_spec(key) for key in graph.asset_check_keys}
+
+
+def test_schedule_and_sensor_run_by_default(repo):
+    from dagster import DefaultScheduleStatus, DefaultSensorStatus
+
+    assert repo.get_schedule_def("nightly_screening").default_status == DefaultScheduleStatus.RUNNING
+    assert repo.get_sensor_def("landing_sensor").default_status == DefaultSensorStatus.RUNNING
+
+
+def test_assets_are_grouped_by_layer(repo):
+    graph = repo.asset_graph
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert "default" not in groups.values()
+    assert set(groups.values()) == LAYERS
+    assert groups["landing/payouts"] == groups["cases/case_records"] == "landing"
+    assert groups["staging/stg_landing__payouts"] == "staging"
+    assert groups["intermediate/int_payouts_screened"] == "intermediate"
+    assert groups["marts/risk_flags"] == groups["marts/case_ledger"] == "marts"
+    assert groups["reference/rule_catalogue"] == "reference"
+    assert groups["published_warehouse"] == "publish"
+    # every dbt model sits in the group of its schema (the first part of its key)
+    for key, group in groups.items():
+        schema = key.split("/")[0]
+        if schema in {"staging", "intermediate", "marts", "reference"}:
+            assert group == schema, key
+
+
+def test_dbt_test_checks_have_readable_names(repo):
+    specs = _check_specs(repo)
+    names = {(key.asset_key.to_user_string(), key.name) for key in specs}
+    unreadable = sorted(n for _a, n in names if re.search(r"_{3,}", n) or n.endswith("_") or not n)
+    assert not unreadable, unreadable[:5]
+    for expected in [
+        ("marts/case_ledger", "accepted_values__conclusion"),
+        ("marts/case_ledger", "unique__case_id"),
+        ("marts/flag_first_seen", "not_null__flag_id"),
+        ("marts/risk_flags", "relationships__rule_code"),
+        ("marts/rule_outcomes", "unique_combination__rule_code__agency_code"),
+        ("staging/stg_landing__user_roles", "unique_per_batch__user_id__role_code__granted_on"),
+        ("reference/work_calendar", "accepted_values__day_type"),
+        ("staging/stg_landing__payouts", "great_expectations_payouts"),
+    ]:
+        assert expected in names, expected
+    # a dbt test's check names the test as dbt knows it, to run it alone
+    spec = next(s for k, s in specs.items() if k.name == "accepted_values__conclusion")
+    assert spec.metadata["dbt_test_name"].startswith("accepted_values_case_ledger_conclusion")
+    assert "dbt test --select accepted_values_case_ledger_conclusion" in spec.description
+
+
+def test_singular_tests_keep_their_file_name():
+    from orchestration.dbt_translator import readable_manifest
+
+    manifest = {"nodes": {
+        "test.p.summary_flags_all_attributed": {
+            "resource_type": "test", "name": "summary_flags_all_attributed",
+            "depends_on": {"nodes": ["model.p.risk_flags"]}},
+        "test.p.accepted_values_x_status___.1": {
+            "resource_type": "test", "name": "accepted_values_x_status_______",
+            "column_name": "status", "attached_node": "model.p.x",
+            "test_metadata": {"name": "accepted_values", "kwargs": {"column_name": "status", "values": ["正常"]}}},
+        "test.p.accepted_values_x_status___.2": {
+            "resource_type": "test", "name": "accepted_values_x_status_________",
+            "column_name": "status", "attached_node": "model.p.x",
+            "test_metadata": {"name": "accepted_values", "kwargs": {"column_name": "status", "values": ["暂停"]}}},
+        "test.p.status_is_known.3": {
+            "resource_type": "test", "name": "status_is_known", "column_name": "status",
+            "attached_node": "model.p.x",
+            "test_metadata": {"name": "accepted_values", "kwargs": {"column_name": "status", "values": ["a"]}}},
+        "test.p.dbt_utils_expression_is_true_x_a_b.4": {
+            "resource_type": "test", "name": "dbt_utils_expression_is_true_x_a_b", "attached_node": "model.p.x",
+            "test_metadata": {"name": "expression_is_true", "namespace": "dbt_utils",
+                              "kwargs": {"expression": "a = b"}}},
+    }}
+    names = {uid: node["name"] for uid, node in readable_manifest(manifest)["nodes"].items()}
+    assert names == {
+        "test.p.summary_flags_all_attributed": "summary_flags_all_attributed",
+        "test.p.accepted_values_x_status___.1": "accepted_values__status",
+        "test.p.accepted_values_x_status___.2": "accepted_values__status__2",  # unique per asset
+        "test.p.status_is_known.3": "status_is_known",                          # named in the yml
+        "test.p.dbt_utils_expression_is_true_x_a_b.4": "expression_is_true",
+    }
+
+
+def test_writer_assets_are_in_the_pool_of_limit_one(repo):
+    from orchestration.assets.dbt import screening_models
+    from orchestration.assets.landing import case_store_snapshot, landing_extracts
+    from orchestration.assets.publish import published_warehouse
+    from orchestration.resources import WAREHOUSE_WRITER_POOL
+
+    assert WAREHOUSE_WRITER_POOL == "warehouse_writer"
+    for assets_def in (landing_extracts, case_store_snapshot, screening_models, published_warehouse):
+        assert assets_def.op.pool == "warehouse_writer", assets_def.node_def.name
+    config = yaml.safe_load(DAGSTER_YAML.read_text(encoding="utf-8"))
+    pools = config["concurrency"]["pools"]
+    assert pools["default_limit"] == 1 and pools["granularity"] == "run"
+
+
+def test_instance_of_dagster_yaml_limits_the_pool_to_one(tmp_path, monkeypatch):
+    """The instance `dagster dev` uses (this dagster.yaml) gives warehouse_writer the limit 1."""
+    import shutil
+
+    from dagster import DagsterInstance
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copyfile(DAGSTER_YAML, home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with DagsterInstance.get() as instance:
+        assert instance.global_op_concurrency_default_limit == 1
+        assert instance.get_concurrency_config().pool_config.pool_granularity.value == "run"
+
+
+def test_cli_uses_the_instance_of_dagster_home_only_when_configured(tmp_path, monkeypatch):
+    from pension_risk.pipeline import dagster_instance
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with dagster_instance() as instance:
+        assert instance.is_ephemeral
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # no dagster.yaml there
+    with dagster_instance() as instance:
+        assert instance.is_ephemeral
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    with dagster_instance() as instance:
+        assert not instance.is_ephemeral
+        assert Path(instance.root_directory).resolve() == tmp_path.resolve()
+
+
+@pytest.mark.slow
+def test_cli_run_is_recorded_in_the_instance_of_dagster_home(example_landing, tmp_path, monkeypatch):
+    from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
+
+    from pension_risk.pipeline import run_pipeline
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(DAGSTER_YAML.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    # a run of an earlier `pension-risk run` on this warehouse whose process was killed
+    with DagsterInstance.get() as instance:
+        from dagster import Definitions, asset
+
+        @asset
+        def placeholder():
+            return 1
+
+        dead = instance.create_run_for_job(
+            Definitions(assets=[placeholder]).resolve_implicit_global_asset_job_def(),
+            tags={"pension_risk/command": "run", "pension_risk/warehouse": str(warehouse.resolve())},
+            status=DagsterRunStatus.STARTED,
+        )
+        assert instance.get_run_by_id(dead.run_id).status == DagsterRunStatus.STARTED
+
+    result = run_pipeline(example_landing, warehouse, quiet=True)
+
+    with DagsterInstance.get() as instance:
+        runs = instance.get_runs(RunsFilter(tags={"pension_risk/run_id": result.run_id}))
+        assert len(runs) == 1
+        run = runs[0]
+        assert run.status == DagsterRunStatus.SUCCESS
+        assert run.tags["pension_risk/command"] == "run"
+        assert instance.get_run_by_id(dead.run_id).status == DagsterRunStatus.FAILURE
+        # dbt test results arrive as checks under their readable names
+        evaluations = instance.get_records_for_run(
+            run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=10_000).records
+        checks = {r.event_log_entry.dagster_event.event_specific_data.check_name for r in evaluations}
+        assert {"unique__case_id", "not_null__flag_id", "accepted_values__conclusion",
+                "great_expectations_payouts"} <= checks
+        assert not [c for c in checks if re.search(r"_{3,}", c)]
+
