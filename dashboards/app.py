@@ -3,8 +3,10 @@
 Every page needs a login (dashboards/auth.py). The pages an account sees are its
 role's (pension_risk.access.roles.pages_for); every page first calls
 ``data.require_page`` and reads only through dashboards/data.py, which scopes and
-masks by role. Page files live in dashboards/pages/; a page opened directly on a fresh server
-first switches to this entrypoint (data.ensure_navigation), whose login gate runs before any page.
+masks by role. Page files live in dashboards/views/ — not pages/: a pages/ folder beside this
+file would start every new session in Streamlit's legacy pages-directory mode, whose first rerun
+drops the first login click. A page URL opened directly (e.g. /county) is kept across the login
+and opened once the account may see it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ if str(ROOT) not in sys.path:
 from dashboards import auth, data  # noqa: E402
 from pension_risk.access.roles import pages_for  # noqa: E402
 
-VIEWS = Path(__file__).resolve().parent / "pages"
+VIEWS = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="社保基金管理风险排查", page_icon=":material/shield:", layout="wide")
 
@@ -57,9 +59,27 @@ except data.WarehouseUnavailable as exc:  # pragma: no cover - the store sits be
     st.error(str(exc))
     st.stop()
 
+#: the page a URL asked for before the login (opened after it, when the role may see it)
+REQUESTED_KEY = "pension_risk_requested_page"
+
+
+def _page_of_browser_url() -> str | None:
+    """The page stem of the URL in the browser (e.g. /county), which a new session's first run does not
+    resolve yet. Streamlit's public st.context.url leaves the page path out, so this reads the field the
+    browser sent; None when unavailable (then the login opens the role's first page)."""
+    try:
+        from streamlit.runtime.context import _context_info_field
+
+        url = _context_info_field("url") or ""
+    except Exception:  # a Streamlit without this field
+        return None
+    stem = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return stem if stem in PAGES else None
+
 if principal is None:
     # not logged in: every URL resolves (no "page not found"), but no page runs
-    st.navigation(_all_pages(), position="hidden")
+    resolved = st.navigation(_all_pages(), position="hidden").url_path
+    st.session_state[REQUESTED_KEY] = resolved or _page_of_browser_url()
     st.stop()
 
 allowed = [s for s in PAGES if s in pages_for(principal) and (VIEWS / f"{s}.py").exists()]
@@ -67,6 +87,11 @@ sections: dict[str, list[st.Page]] = {}
 for i, stem in enumerate(allowed):
     sections.setdefault(PAGES[stem][0], []).append(_page(stem, default=(i == 0)))
 navigation = st.navigation(sections)
+requested = st.session_state.pop(REQUESTED_KEY, None)
+if requested and requested != navigation.url_path:
+    target = next((p for pages in sections.values() for p in pages if p.url_path == requested), None)
+    if target is not None:
+        st.switch_page(target)
 
 with st.sidebar:
     st.markdown("**淮南市社保基金管理风险排查**")

@@ -69,24 +69,8 @@ def current() -> Principal:
     return principal
 
 
-def ensure_navigation() -> None:
-    """Run the page through the entrypoint's st.navigation (and its login gate).
-
-    A fresh server whose first request opens a page URL directly (e.g. /county)
-    executes dashboards/pages/<page>.py in Streamlit's legacy pages-directory mode,
-    without app.py. Switch to st.navigation mode and rerun: app.py then runs, asks
-    for a login, and resolves the same URL.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def require_page(page: str) -> Principal:
     """First call of every page: the account may open this page, else NotAllowed."""
-    ensure_navigation()
     principal = current()
     if page not in pages_for(principal):
         raise NotAllowed(f"账号 {principal.login}（{principal.role.label}）无权打开此页面。")

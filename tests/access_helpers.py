@@ -10,32 +10,6 @@ from pension_risk.access import accounts
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
 
-
-def _navigation_mode_as_on_a_server() -> None:
-    """Run every AppTest run in st.navigation mode, as a server does after its first request.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before every run, and
-    dashboards/pages/ exists, so each run would start in Streamlit's legacy pages-directory
-    mode: a run on a page's hash executes that page file directly, whose
-    ``data.ensure_navigation`` reruns the entrypoint — and a rerun drops a form's submit
-    (the login, a case record). A server sets the flag once and keeps it (dashboards/data.py).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if getattr(PagesManager.__init__, "_navigation_mode", False):
-        return
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    init._navigation_mode = True
-    PagesManager.__init__ = init
-
-
-_navigation_mode_as_on_a_server()
-
 #: login -> (name, role, agency, password)
 ACCOUNTS: dict[str, tuple[str, str, str | None, str]] = {
     "leader": ("王领导", "leader", None, "leader-password-1"),
@@ -76,6 +50,6 @@ def logged_in(login: str | None, password_text: str | None = None, timeout: int 
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     return at

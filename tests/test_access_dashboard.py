@@ -64,7 +64,7 @@ def try_page(at, page: str) -> bool:
     """Open a page the role may not have: False when the role's navigation does not even
     register it (a browser asking for its URL gets the role's default page), else the page ran."""
     try:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
     except ValueError:  # AppTest: not a page of this session's st.navigation
         return False
     at.run()

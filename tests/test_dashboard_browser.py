@@ -166,3 +166,38 @@ def test_leader_browser_receives_no_unmasked_personal_data(reports_warehouse):  
         assert len(frames) > 10
         assert sorted(v for v in values if v.encode("utf-8") in blob) == []
         assert b"********" in blob  # masked values arrived instead
+
+
+#: Visible text only: no icon ligatures (material icons are words in the DOM), scripts or hidden nodes,
+#: and not Streamlit's keyboard-only "Skip to main content" link.
+VISIBLE_TEXT_JS = """() => { const out = []; const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (w.nextNode()) { const n = w.currentNode; const el = n.parentElement;
+    if (!el || el.closest('[data-testid="stIconMaterial"], [data-testid="stSkipToContent"], script, style')) continue;
+    if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    out.push(n.textContent); }
+  return out.join(' '); }"""
+#: English a county user may see: file formats, the prefix of issued-suspect case numbers.
+ALLOWED_LATIN = {"PDF", "XLSX", "xlsx", "SUS"}
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists(), reason="chromium not installed")
+def test_verifier_opens_a_link_logs_in_with_one_click_and_reads_no_english(reports_warehouse):  # noqa: F811
+    """A page URL opened before the login is the page after it; the first click on 登录 logs in
+    (no pages/ folder: no legacy-mode rerun that drops it); the case pages show no English words."""
+    login = "verifier_340403"
+    with streamlit_server(reports_warehouse.warehouse) as url, browser_page() as page:
+        page.goto(f"{url}/cases_checklist")
+        page.get_by_label("账号").fill(login, timeout=60_000)
+        page.get_by_label("密码").fill(password(login))
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_selector("h1:has-text('自查清单')", timeout=60_000)
+        assert page.url.endswith("/cases_checklist")
+        for title in ("风险台账", "案件核查", "自查清单"):
+            go(page, title)
+            page.wait_for_timeout(2000)
+            if title == "风险台账":
+                page.get_by_text("下载台账 / 上传填好的台账").click()
+                page.wait_for_selector('[data-testid="stFileUploader"]', timeout=30_000)
+            text = page.evaluate(VISIBLE_TEXT_JS).replace(login, "")
+            words = set(re.findall(r"\b[A-Za-z][A-Za-z_]{2,}\b", text))
+            assert words <= ALLOWED_LATIN, (title, sorted(words - ALLOWED_LATIN))

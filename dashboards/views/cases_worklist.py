@@ -66,6 +66,15 @@ st.caption(queries.PRIORITY_NOTE if view["priority"].notna().any() else "")
 st.caption("附件1、附件2 的核查情况只统计“已复核”的案件。")
 
 # ------------------------------------------------------------ download / upload (the same code as cases export/import)
+#: The uploader's button and size note in Chinese (Streamlit writes "Upload" and "200MB per file • XLSX").
+UPLOADER_ZH = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "选择文件"; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "单个文件不超过 200MB，xlsx 格式"; font-size: 0.875rem; opacity: 0.6; }
+</style>"""
+
 with st.expander("下载台账 / 上传填好的台账", expanded=False):
     name, content = data.worklist_download(view)
     st.download_button(
@@ -75,6 +84,7 @@ with st.expander("下载台账 / 上传填好的台账", expanded=False):
     )
     hint = ("填写黄色表头的列（核查结论等）后上传。" if principal.role.records
             else "填写蓝色表头的列（复核结论 通过/退回、复核意见）后上传。")
+    st.html(UPLOADER_ZH)  # Streamlit's uploader has no setting for its own English words
     uploaded = st.file_uploader(f"上传填好的台账（{hint}）", type=["xlsx"], key="cases_upload")
     if uploaded is not None and st.button("导入上传的台账", key="cases_import", type="primary"):
         try:
