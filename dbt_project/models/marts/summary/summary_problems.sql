@@ -104,7 +104,8 @@ ordered_items as (
 numbered_items as (
     select
         ordered_items.*,
-        row_number() over (order by section_order, item_type_order, item_code) as item_order
+        -- bigint on every engine (row_number() is bigint on DuckDB, int on Spark): the contract fixes it
+        cast(row_number() over (order by section_order, item_type_order, item_code) as {{ dbt.type_bigint() }}) as item_order
     from ordered_items
 ),
 
