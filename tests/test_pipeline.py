@@ -22,6 +22,12 @@ def _q(path: Path, sql: str):
         con.close()
 
 
+def test_published_warehouse_is_owner_and_group_only(example_warehouse):
+    import stat
+
+    assert stat.S_IMODE(example_warehouse.stat().st_mode) == 0o640   # umask 022 would give 0644
+
+
 def test_staged_rows_equal_manifest_rows_minus_exceptions(example_warehouse):
     audit = _q(example_warehouse, "select file, status, manifest_rows, staged_rows, exception_rows "
                                   "from marts.batch_audit where batch_id = '20210531' order by file")

@@ -49,6 +49,10 @@ ENV_PARENT_PID = "PENSION_RISK_PARENT_PID"
 #: the fault-injection suite can kill it at an exact point (tests/test_faults.py).
 ENV_FAILPOINTS = "PENSION_RISK_FAILPOINTS"
 
+#: The published warehouse holds every recipient's personal data: owner and group only
+#: (the dashboard's service account reads it through the group; README, "service account").
+FILE_MODE = 0o640
+
 PUBLISH_INFO = "marts.publish_info"
 BUILD_OWNER = "raw.build_owner"
 
@@ -383,9 +387,12 @@ def prepare_building(lock: WriterLock) -> Path:
     if lock.warehouse.exists():
         _check_no_writer(lock.warehouse, "nothing was copied or published")
         tmp = building.with_name(building.name + ".tmp")
+        os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE))  # private before a byte is copied
+        os.chmod(tmp, FILE_MODE)
         shutil.copyfile(lock.warehouse, tmp)
         os.replace(tmp, building)
     con = duckdb.connect(str(building))
+    os.chmod(building, FILE_MODE)  # a new file: private before any data is written into it
     try:
         con.execute("create schema if not exists raw")
         con.execute(f"create or replace table {BUILD_OWNER} (run_id varchar, pid integer, started_at varchar)")
@@ -506,6 +513,7 @@ def publish(lock: WriterLock) -> None:
             f"{building.name} is not a completed build of run {lock.run_id} "
             f"(marker: {marker.get('run_id') if marker else 'none'}); nothing published"
         )
+    os.chmod(building, FILE_MODE)
     _fsync_path(building)
     failpoint("publish")
     _check_no_writer(warehouse, "nothing published")
