@@ -139,6 +139,7 @@ def start_run(landing: Path, warehouse: Path, tag: str, failpoints: str | None =
     err = warehouse.parent / f"{tag}.stderr"
     proc = subprocess.Popen([CLI, "run", "--landing", str(landing), "--warehouse", str(warehouse)],
                             stdout=out.open("w"), stderr=err.open("w"), env=full_env, cwd=REPO)
+    SPAWNED.append(proc)
     return Run(proc, warehouse, out, err)
 
 
@@ -148,8 +149,23 @@ def run_to_end(landing: Path, warehouse: Path, tag: str, timeout: float = 600, *
     return rc, run.stderr()
 
 
+#: every process a test started: tests/test_faults.py kills what is left after each test, so a failed
+#: test never leaves a reader or a run behind to disturb the next one
+SPAWNED: list[subprocess.Popen] = []
+
+
+def kill_spawned() -> None:
+    while SPAWNED:
+        proc = SPAWNED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
 def python_proc(*args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, "-m", "tests.fault_procs", *args], cwd=REPO, **kw)
+    proc = subprocess.Popen([PYTHON, "-m", "tests.fault_procs", *args], cwd=REPO, **kw)
+    SPAWNED.append(proc)
+    return proc
 
 
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.05):

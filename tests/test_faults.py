@@ -33,6 +33,7 @@ from tests.fault_helpers import (
     descendants,
     faults_landing,
     files_beside,
+    kill_spawned,
     live_processes,
     lock_holder,
     python_proc,
@@ -49,6 +50,12 @@ from tests.fault_helpers import (
 from tests.landing_helpers import write_manifest
 
 pytestmark = pytest.mark.faults
+
+
+@pytest.fixture(autouse=True)
+def _no_process_outlives_its_test():
+    yield
+    kill_spawned()
 
 RUN_TIMEOUT = 900
 
