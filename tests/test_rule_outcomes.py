@@ -23,7 +23,6 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 from openpyxl import load_workbook
@@ -34,6 +33,7 @@ from pension_risk.cases import cli as cases_cli
 from pension_risk.cases import queries, service
 from pension_risk.cases.store import default_store_path
 from tests.access_helpers import ACCOUNTS, add_accounts, logged_in, open_page, password
+from tests.test_summary import rows as _rows
 
 pytestmark = pytest.mark.slow
 
@@ -47,16 +47,6 @@ AT = dt.datetime(2021, 7, 5, 10, 0)
 
 def flag_id(rule_code: str, subject_id: str) -> str:
     return hashlib.md5(f"{rule_code}|{subject_id}".encode()).hexdigest()
-
-
-def _rows(warehouse: Path, sql: str) -> list[dict]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        cur = con.execute(sql)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    finally:
-        con.close()
 
 
 def _verifier(store: Path, agency: str) -> Principal:

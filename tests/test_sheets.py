@@ -12,26 +12,15 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from pension_risk.cli import main
 from tests.fixtures_reports import reports_warehouse  # noqa: F401
+from tests.test_summary import rows as _rows
 
 pytestmark = pytest.mark.slow
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdffonts")
-
-
-def _rows(warehouse: Path, sql: str) -> list[dict]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        cur = con.execute(sql)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-    finally:
-        con.close()
 
 
 def _flat(text: str) -> str:
