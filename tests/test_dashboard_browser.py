@@ -94,9 +94,18 @@ def metric_values(page, expected: tuple[str, ...] = ()) -> dict[str, str]:
         page.wait_for_timeout(500)
 
 
+def settle(page, timeout: float = 60_000) -> None:
+    """Wait until the app is idle (no script run: Streamlit's status widget is gone), as a person who
+    reads the page before typing would; a submit during the login widget's own first reruns may be lost."""
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
+    page.wait_for_timeout(1000)
+
+
 def log_in(page, url: str, login: str) -> None:
     """Open the dashboard and log in through its login form."""
     page.goto(url)
+    page.get_by_label("账号").wait_for(timeout=60_000)
+    settle(page)
     page.get_by_label("账号").fill(login, timeout=60_000)
     page.get_by_label("密码").fill(password(login))
     page.get_by_role("button", name="登录").click()
@@ -187,14 +196,17 @@ def test_verifier_opens_a_link_logs_in_with_one_click_and_reads_no_english(repor
     login = "verifier_340403"
     with streamlit_server(reports_warehouse.warehouse) as url, browser_page() as page:
         page.goto(f"{url}/cases_checklist")
-        page.get_by_label("账号").fill(login, timeout=60_000)
+        page.get_by_label("账号").wait_for(timeout=60_000)
+        settle(page)
+        page.get_by_label("账号").fill(login)
         page.get_by_label("密码").fill(password(login))
-        page.get_by_role("button", name="登录").click()
+        page.get_by_role("button", name="登录").click()          # once
+        page.wait_for_selector("text=退出登录", timeout=60_000)    # logged in by the first click
         page.wait_for_selector("h1:has-text('自查清单')", timeout=60_000)
         assert page.url.endswith("/cases_checklist")
         for title in ("风险台账", "案件核查", "自查清单"):
             go(page, title)
-            page.wait_for_timeout(2000)
+            settle(page)
             if title == "风险台账":
                 page.get_by_text("下载台账 / 上传填好的台账").click()
                 page.wait_for_selector('[data-testid="stFileUploader"]', timeout=30_000)
