@@ -25,12 +25,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckSpec, AssetSpec
+from dagster import AssetCheckSpec, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 #: asset groups of the dbt models (first folder under models/) and of the seeds
 MODEL_LAYERS = ("staging", "intermediate", "marts")
 SEED_GROUP = "reference"
+#: the quality gate (orchestration/assets/quality.py): every model past staging depends on it, so
+#: Dagster starts intermediate and marts only after the new batches were judged
+QUALITY_GATE_KEY = AssetKey(["quality", "batch_gate"])
 #: where the original dbt test name is kept in the copied manifest node and in the check's metadata
 DBT_TEST_NAME_KEY = "dbt_test_name"
 
@@ -128,6 +131,21 @@ class ScreeningDbtTranslator(DagsterDbtTranslator):
             return fqn[1]
         schema = dbt_resource_props.get("schema")
         return schema if schema in MODEL_LAYERS else super().get_group_name(dbt_resource_props)
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        # raw.quality_checks is written by the quality gate: the source is the gate's asset
+        if dbt_resource_props.get("resource_type") == "source" and \
+                (dbt_resource_props.get("source_name"), dbt_resource_props.get("name")) == ("landing", "quality_checks"):
+            return QUALITY_GATE_KEY
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id) or {}
+        if node.get("resource_type") == "model" and self.get_group_name(node) != "staging" \
+                and QUALITY_GATE_KEY not in {d.asset_key for d in spec.deps}:
+            spec = spec.merge_attributes(deps=[QUALITY_GATE_KEY])
+        return spec
 
     def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
                              project) -> AssetCheckSpec | None:

@@ -1,4 +1,7 @@
-"""dbt models as assets: staging, intermediate and marts; dbt tests become asset checks.
+"""dbt models as assets in two steps around the quality gate; dbt tests become asset checks.
+
+`staging_models` (seeds and the staging layer) is built first; orchestration/assets/quality.py
+judges the new batches; `screening_models` (intermediate and marts) starts only after the gate.
 
 Grouped by layer, with readable check names (orchestration/dbt_translator.py); in the
 `warehouse_writer` pool like every asset that writes the building warehouse.
@@ -47,31 +50,62 @@ def dbt_failures(run_results: dict | None) -> str:
     return "dbt failed — " + "; ".join(failed[:5]) + (f" (+{len(failed) - 5} more)" if len(failed) > 5 else "")
 
 
+def run_results(invocation) -> dict | None:
+    """run_results.json of a finished dbt invocation, None when dbt stopped before writing it."""
+    try:
+        return invocation.get_artifact("run_results.json")
+    except (OSError, ValueError):
+        return None
+
+
 def _run_or_fail(invocation) -> None:
     invocation.wait()
     if not invocation.is_successful():
-        raise Failure(description=dbt_failures(invocation.get_artifact("run_results.json")))
+        raise Failure(description=dbt_failures(run_results(invocation)))
+
+
+#: the staging layer and the reference seeds: built first, then judged by the quality gate
+STAGING_SELECT = "path:models/staging resource_type:seed"
 
 
 @dbt_assets(
     manifest=load_readable_manifest(dbt_project.manifest_path),
     project=dbt_project,
+    select=STAGING_SELECT,
+    name="staging_models",
+    dagster_dbt_translator=ScreeningDbtTranslator(),
+    pool=WAREHOUSE_WRITER_POOL,
+)
+def staging_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """dbt build of the reference seeds and the staging layer (every delivered row typed, judged, staged)."""
+    invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
+                         context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        raise Failure(description=dbt_failures(run_results(invocation)))
+
+
+@dbt_assets(
+    manifest=load_readable_manifest(dbt_project.manifest_path),
+    project=dbt_project,
+    exclude=STAGING_SELECT,
+    name="screening_models",
     dagster_dbt_translator=ScreeningDbtTranslator(),
     pool=WAREHOUSE_WRITER_POOL,
 )
 def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """dbt build of every model (staging -> rules -> rollups) on the building warehouse."""
-    replays = replay_batches(str(warehouse.building))
-    if replays:
-        _run_or_fail(dbt.cli(["seed"], manifest=dbt_project.manifest_path, raise_on_error=False))
-    for batch_id in replays:
+    """dbt build of intermediate and marts (current state -> rules -> rollups), after the quality gate."""
+    for batch_id in replay_batches(str(warehouse.building)):
         context.log.info(f"replaying the rules as of batch {batch_id} (first_seen_batch)")
         _run_or_fail(dbt.cli(
-            ["run", "--select", "+flag_first_seen", "--vars", json.dumps({"through_batch": batch_id})],
+            ["run", "--select", "+flag_first_seen", "--exclude", STAGING_SELECT,
+             "--vars", json.dumps({"through_batch": batch_id})],
             manifest=dbt_project.manifest_path, raise_on_error=False,
         ))
-    # unit tests of the rule logic run in the test suite (tests/test_dbt_unit.py), not every night
-    invocation = dbt.cli(["build", "--exclude", "test_type:unit"], context=context, raise_on_error=False)
+    # unit tests of the rule logic run in the test suite (tests/test_dbt_unit.py), not every night;
+    # "buildable": a test runs in the step that builds the last of its parents
+    invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
+                         context=context, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():
-        raise Failure(description=dbt_failures(invocation.get_artifact("run_results.json")))
+        raise Failure(description=dbt_failures(run_results(invocation)))

@@ -8,8 +8,9 @@ leftover building file of another run, a build with a step or model missing
 import duckdb
 from dagster import AssetExecutionContext, DagsterEventType, Failure, MaterializeResult, MetadataValue, asset
 
-from orchestration.assets.dbt import screening_models
+from orchestration.assets.dbt import screening_models, staging_models
 from orchestration.assets.landing import case_store_snapshot, landing_extracts
+from orchestration.assets.quality import quality_gate
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
 from pension_risk import published
 from pension_risk.errors import PipelineError
@@ -17,7 +18,8 @@ from pension_risk.errors import PipelineError
 
 def unbuilt_upstream(context: AssetExecutionContext) -> list[str]:
     """Upstream assets (ingest, case snapshot, every dbt model) NOT materialized by this run."""
-    required = set(landing_extracts.keys) | set(case_store_snapshot.keys) | set(screening_models.keys)
+    required = (set(landing_extracts.keys) | set(case_store_snapshot.keys) | set(staging_models.keys)
+                | set(quality_gate.keys) | set(screening_models.keys))
     records = context.instance.get_records_for_run(
         run_id=context.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION).records
     done = {r.event_log_entry.dagster_event.asset_key for r in records if r.event_log_entry.dagster_event}
@@ -48,7 +50,8 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             f"(ingest, dbt build, checks, publish) can publish; {warehouse.warehouse.name} is untouched"))
     try:
         # every relation of the dbt assets this process loaded (the same set the run built)
-        info = published.mark_complete(lock, sorted((k.path[0], k.path[-1]) for k in screening_models.keys))
+        info = published.mark_complete(lock, sorted(
+            (k.path[0], k.path[-1]) for k in [*staging_models.keys, *screening_models.keys]))
         con = duckdb.connect(str(lock.building))
         try:
             # the builds published so far (orchestration/assets/dbt.py replays the batches after the last one)

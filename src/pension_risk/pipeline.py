@@ -58,7 +58,7 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
     ensure_manifest()
     from dagster import materialize
 
-    from orchestration.definitions import ASSETS, great_expectations_checks
+    from orchestration.definitions import ASSETS
     from orchestration.resources import WarehouseResource, dbt_resource
 
     for name in ("dagster", "dagster_dbt"):
@@ -83,7 +83,7 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
                     published.note(line)
                 _fail_dead_cli_runs(instance, warehouse)
                 result = materialize(
-                    [*ASSETS, *great_expectations_checks],
+                    ASSETS,
                     resources={"warehouse": resource, "dbt": dbt_resource()},
                     instance=instance,
                     raise_on_error=False,
@@ -95,10 +95,18 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
                     mat = event.event_specific_data.materialization
                     if mat.asset_key.path == ["landing", "batches"] and "batches" in mat.metadata:
                         run.batches = list(mat.metadata["batches"].value)
+                    if mat.asset_key.path == ["quality", "batch_gate"]:
+                        gate_rejected = {(r["batch_id"], r["version"]): r["reason"]
+                                         for r in mat.metadata["rejected"].value}
+                        for b in run.batches:
+                            if (b["batch_id"], b["version"]) in gate_rejected:
+                                b.update(status="rejected", reason=gate_rejected[(b["batch_id"], b["version"])])
                     if mat.asset_key.path == ["published_warehouse"]:
                         run.flags = dict(mat.metadata["flags"].value)
                         run.as_of = mat.metadata["as_of"].value
-                if not result.success:
+                published_now = any(e.event_specific_data.materialization.asset_key.path == ["published_warehouse"]
+                                    for e in result.get_asset_materialization_events())
+                if not result.success or not published_now:
                     failure = _failure_message(result)
                 published.note("run failed: " + failure if failure else "run finished")
     finally:
@@ -181,7 +189,7 @@ def _failure_message(result) -> str:
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
-            if not data.passed:
+            if not data.passed and getattr(data.severity, "value", "ERROR") == "ERROR":
                 return f"check {data.check_name} failed: {data.description}"
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":

@@ -73,6 +73,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "create table if not exists raw.batches (batch_id varchar, batch_version integer, manifest_sha256 varchar, "
         "as_of date, status varchar, reason varchar, ingested_at timestamp)"
     )
+    _ensure_quality_columns(con)
     con.execute(
         "create table if not exists raw.batch_files (batch_id varchar, batch_version integer, file varchar, "
         "status varchar, reason varchar, manifest_rows bigint, loaded_rows bigint, encoding varchar, "
@@ -100,6 +101,79 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         "answer varchar, note varchar, rectification_status varchar, updated_by varchar, updated_at timestamp)"
     )
     fingerprint.ensure_table(con)
+
+
+def _ensure_quality_columns(con) -> None:
+    """raw.batches: when the quality gate checked a version, and with which thresholds it rejected it.
+
+    Added to a warehouse built before the gate existed: its accepted batches count as checked
+    (published long ago, they are not judged again), so only batches delivered from now on are.
+    """
+    existing = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = 'batches'"
+    ).fetchall()}
+    if "quality_checked_at" not in existing:
+        con.execute("alter table raw.batches add column quality_checked_at timestamp")
+        con.execute("update raw.batches set quality_checked_at = ingested_at")
+    if "quality_config" not in existing:
+        con.execute("alter table raw.batches add column quality_config varchar")
+    con.execute(
+        "create table if not exists raw.quality_checks (batch_id varchar, batch_version integer, file varchar, "
+        "check_name varchar, severity varchar, passed boolean, observed varchar, expected varchar, "
+        "detail varchar, checked_at timestamp)"
+    )
+
+
+def unchecked_batches(con) -> list[tuple[str, int, dt.date]]:
+    """Accepted batch versions the quality gate has not judged yet, in delivery order."""
+    return con.execute(
+        "select batch_id, batch_version, as_of from raw.batches where status = 'accepted' "
+        "and quality_checked_at is null order by batch_id, batch_version").fetchall()
+
+
+def mark_checked(con, batch_id: str, version: int, now: dt.datetime) -> None:
+    con.execute("update raw.batches set quality_checked_at = ? where batch_id = ? and batch_version = ?",
+                [now, batch_id, version])
+
+
+def reject_after_checks(con, batch_id: str, version: int, file: str, reason: str, config: str,
+                        now: dt.datetime) -> None:
+    """Reject an accepted batch version as a structural problem would: its rows are removed from
+    raw, raw.batches / raw.batch_files say rejected with `reason`, and the version it superseded
+    (a re-delivery that fails) is accepted again. `config`: the thresholds' digest; the batch is
+    tried again when its files or the thresholds change."""
+    con.execute("begin transaction")
+    try:
+        for spec in FILES:
+            con.execute(f"delete from raw.{spec.stem} where _batch_id = ? and _batch_version = ?", [batch_id, version])
+        con.execute("delete from raw.malformed_lines where _batch_id = ? and _batch_version = ?", [batch_id, version])
+        con.execute("update raw.batches set status = 'rejected', reason = ?, quality_config = ?, "
+                    "quality_checked_at = ? where batch_id = ? and batch_version = ?",
+                    [reason, config, now, batch_id, version])
+        con.execute("update raw.batch_files set status = 'rejected', reason = case when file = ? then ? else ? end, "
+                    "loaded_rows = null, encoding = null where batch_id = ? and batch_version = ?",
+                    [file, reason, f"batch rejected: {reason}", batch_id, version])
+        earlier = con.execute("select max(batch_version) from raw.batches where batch_id = ? and batch_version < ? "
+                              "and status = 'superseded'", [batch_id, version]).fetchall()[0][0]
+        if earlier is not None:
+            for table in ("raw.batches", "raw.batch_files"):
+                con.execute(f"update {table} set status = 'accepted' where batch_id = ? and batch_version = ?",
+                            [batch_id, earlier])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _thresholds_changed(con, batch_id: str, version: int) -> bool:
+    """A version rejected by the quality gate under other thresholds than today's."""
+    row = con.execute("select quality_config from raw.batches where batch_id = ? and batch_version = ?",
+                      [batch_id, version]).fetchall()
+    if not row or row[0][0] is None:
+        return False
+    from expectations.batch import config_digest
+
+    return row[0][0] != config_digest()
 
 
 def _sql_str(text: str) -> str:
@@ -196,8 +270,9 @@ def _seen_versions(con, batch_id: str) -> list[tuple[int, str, str]]:
 def _record_rejection(con, batch_id: str, version: int, manifest: Manifest | None, sha: str | None,
                       exc: BatchRejected, now: dt.datetime) -> None:
     con.execute(
-        "insert into raw.batches values (?, ?, ?, ?, 'rejected', ?, ?)",
-        [batch_id, version, sha, manifest.as_of if manifest else None, str(exc), now],
+        "insert into raw.batches (batch_id, batch_version, manifest_sha256, as_of, status, reason, ingested_at, "
+        "quality_checked_at) values (?, ?, ?, ?, 'rejected', ?, ?, ?)",
+        [batch_id, version, sha, manifest.as_of if manifest else None, str(exc), now, now],
     )
     names = [s.name for s in FILES]
     if exc.file and exc.file not in names and exc.file != "manifest.json":
@@ -294,7 +369,8 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None
         if sha is not None and status in ("accepted", "superseded"):
             return BatchResult(batch_id, v, "skipped", None, as_of)
     for v, status in reversed(same):
-        if status == "rejected" and fingerprint.unchanged_since(con, batch_id, v, folder.path):
+        if status == "rejected" and fingerprint.unchanged_since(con, batch_id, v, folder.path) \
+                and not _thresholds_changed(con, batch_id, v):
             earlier = con.execute("select reason from raw.batches where batch_id = ? and batch_version = ?",
                                   [batch_id, v]).fetchone()
             reason = f"rejected earlier (version {v}), files unchanged since: {earlier[0] if earlier else ''}"
@@ -348,7 +424,8 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None
         "update raw.batch_files set status = 'superseded' where batch_id = ? and status = 'accepted'", [batch_id]
     )
     con.execute(
-        "insert into raw.batches values (?, ?, ?, ?, 'accepted', null, ?)",
+        "insert into raw.batches (batch_id, batch_version, manifest_sha256, as_of, status, reason, ingested_at) "
+        "values (?, ?, ?, ?, 'accepted', null, ?)",
         [batch_id, version, manifest.sha256, manifest.as_of, now],
     )
     for load in result.files:

@@ -1,6 +1,12 @@
-{# 服刑人员信息: increment file — the latest row per key (a later batch's row is a correction). #}
-with staged as (
-    select * from {{ ref('stg_landing__incarcerations') }}
+{# 服刑人员信息: increment file — the latest row per key among the usable batches (a later batch's row is a correction). #}
+with usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+staged as (
+    select stg.*
+    from {{ ref('stg_landing__incarcerations') }} as stg
+    inner join usable on stg._batch_id = usable.batch_id
 ),
 
 ranked as (

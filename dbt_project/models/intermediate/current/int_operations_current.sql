@@ -1,6 +1,12 @@
-{# 经办系统操作日志: increment file — the latest row per key (a later batch's row is a correction). #}
-with staged as (
-    select * from {{ ref('stg_landing__operations') }}
+{# 经办系统操作日志: increment file — the latest row per key among the usable batches (a later batch's row is a correction). #}
+with usable as (
+    select * from {{ ref('int_batches_usable') }}
+),
+
+staged as (
+    select stg.*
+    from {{ ref('stg_landing__operations') }} as stg
+    inner join usable on stg._batch_id = usable.batch_id
 ),
 
 ranked as (

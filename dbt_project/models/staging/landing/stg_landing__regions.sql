@@ -1,10 +1,11 @@
-{# 行政区划 (regions.csv): the staged rows of usable batch versions — typed, renamed, ids normalized; lineage kept. #}
+{# 行政区划 (regions.csv): the staged rows of accepted batch versions — typed, renamed, ids normalized; lineage kept. #}
 with base as (
     select * from {{ ref('base_landing__regions') }}
 ),
 
 usable as (
-    select * from {{ ref('int_batches_usable') }}
+    select batch_id, batch_version from {{ ref('stg_landing__batches') }}
+    where status = 'accepted'
 ),
 
 final as (

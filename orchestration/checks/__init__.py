@@ -1,1 +1,0 @@
-"""Asset checks (Great Expectations suites); dbt tests become checks via dagster-dbt."""
