@@ -412,6 +412,29 @@ def batch_audit() -> pd.DataFrame:
     return _masked(query("select * from marts.batch_audit order by batch_id, file"))
 
 
+def quality_checks() -> pd.DataFrame:
+    """The quality gate's results, every delivered batch (newest first); empty before the gate existed."""
+    _need("sees_reports", "查看数据质量")
+    if "check_name" not in _columns("marts", "quality_checks"):
+        return pd.DataFrame(columns=["batch_id", "batch_version", "file", "check_name", "severity", "passed",
+                                     "observed", "expected", "detail", "checked_at"])
+    return _masked(query(
+        "select batch_id, batch_version, file, check_name, severity, passed, observed, expected, detail, checked_at "
+        "from marts.quality_checks order by batch_id desc, batch_version desc, passed, severity, file, check_name"))
+
+
+def quality_report() -> tuple[Path, bytes] | None:
+    """The validation report written beside the published warehouse (expectations/report.py), if any."""
+    from expectations.report import report_path
+
+    _need("sees_reports", "查看数据质量")
+    path = report_path(warehouse_path())
+    try:
+        return path, path.read_bytes()
+    except OSError:
+        return None
+
+
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 

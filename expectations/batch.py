@@ -44,8 +44,9 @@ class CheckResult:
 
     def line(self) -> str:
         """One line naming the file, the check and the figures (a rejection's reason)."""
-        return (f"quality check {self.check_name} failed on {self.file}: observed {self.observed}; "
-                f"expected {self.expected}" + (f"; e.g. {self.detail}" if self.detail else ""))
+        label = LABELS.get(self.check_name.split("(")[0], "")
+        return (f"质量校验 {self.check_name}（{label}）未通过：{self.file}，实测 {self.observed}；期望 {self.expected}"
+                + (f"；示例 {self.detail}" if self.detail else ""))
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def load_config(path: Path | None = None) -> dict:
                                          f"block or warn")
         if check.get("severity") not in SEVERITIES:
             raise QualityConfigError(f"quality thresholds {path}: check {name}: severity must be block or warn")
+    LABELS.update({name: str(check.get("label", name)) for name, check in (config.get("checks") or {}).items()})
     return config
 
 
@@ -146,7 +148,7 @@ def _shown(columns, examples) -> str:
 
     if not examples or any(masker_for(c) for c in columns):
         return ""
-    return f"{', '.join(columns)} {examples}"
+    return f"{', '.join(columns)}：{examples}"
 
 
 def _staged(stem: str) -> str:
@@ -166,8 +168,8 @@ def check_row_count(con, config, batch: Batch) -> Iterator[CheckResult]:
             continue
         ratio = now / before
         yield _result(config, "row_count", batch, spec.name, low <= ratio <= high,
-                      f"{now:,} rows ({ratio:.2f} x batch {prev.batch_id})",
-                      f"{low:g}-{high:g} x the {before:,} rows of batch {prev.batch_id}")
+                      f"{now:,} 行，为批次 {prev.batch_id} 的 {ratio:.2f} 倍",
+                      f"批次 {prev.batch_id} {before:,} 行的 {low:g}–{high:g} 倍")
 
 
 def check_payout_volume(con, config, batch: Batch) -> Iterator[CheckResult]:
@@ -183,8 +185,8 @@ def check_payout_volume(con, config, batch: Batch) -> Iterator[CheckResult]:
     low, high = (_setting(config, "payout_volume", "payouts.csv", k) for k in ("min_ratio", "max_ratio"))
     ratio = now / before
     yield _result(config, "payout_volume", batch, "payouts.csv", low <= ratio <= high,
-                  f"{now:,} payouts paid in {batch.as_of:%Y-%m} ({ratio:.2f} x)",
-                  f"{low:g}-{high:g} x the {before:,} payouts batch {prev.batch_id} paid in {prev.as_of:%Y-%m}")
+                  f"{batch.as_of:%Y-%m} 发放 {now:,} 笔，为上一批次的 {ratio:.2f} 倍",
+                  f"批次 {prev.batch_id} 在 {prev.as_of:%Y-%m} 发放 {before:,} 笔的 {low:g}–{high:g} 倍")
 
 
 def check_rejected_share(con, config, batch: Batch) -> Iterator[CheckResult]:
@@ -193,9 +195,9 @@ def check_rejected_share(con, config, batch: Batch) -> Iterator[CheckResult]:
         if not delivered or delivered < _setting(config, "rejected_share", spec.name, "min_rows"):
             continue
         rejected, examples = _one(con, (
-            f"select count(*), string_agg(reason, ' | ' order by rn) filter (where rn <= 3) from ("
+            f"select count(*), string_agg(reason, '、' order by rn) filter (where rn <= 3) from ("
             f"  select row_number() over (order by _row_number) as rn, "
-            f"         'row ' || _row_number || ': ' || _reject_reason as reason "
+            f"         '第 ' || _row_number || ' 行（' || split_part(_reject_reason, ':', 1) || '）' as reason "
             f"  from staging.base_landing__{spec.stem} "
             f"  where _batch_id = ? and _batch_version = ? and _reject_reason is not null)"),
             [batch.batch_id, batch.version])
@@ -204,8 +206,8 @@ def check_rejected_share(con, config, batch: Batch) -> Iterator[CheckResult]:
         share = (rejected + malformed) / delivered
         limit = _setting(config, "rejected_share", spec.name, "max_share")
         yield _result(config, "rejected_share", batch, spec.name, share <= limit,
-                      f"{rejected + malformed:,} of {delivered:,} rows rejected ({_pct(share)})",
-                      f"at most {_pct(limit)}", examples or "")
+                      f"{delivered:,} 行中拒收 {rejected + malformed:,} 行（{_pct(share)}）",
+                      f"不超过 {_pct(limit)}", examples or "")
 
 
 def check_amount_level(con, config, batch: Batch) -> Iterator[CheckResult]:
@@ -221,7 +223,8 @@ def check_amount_level(con, config, batch: Batch) -> Iterator[CheckResult]:
             select p.pay_month, p.amount, p._batch_id, s.scheme_code
             from {_staged('payouts')} as p
             inner join schemes as s on p.benefit_id = s.benefit_id
-            where p.payout_type = '1' and p._batch_id <= ?
+            where p.payout_type = '1' and (p._batch_id = ? or p._batch_id in (
+                select batch_id from raw.batches where status = 'accepted' and batch_id < ?))
         ),
         checked as (
             select scheme_code, pay_month, count(*) as n, avg(amount) as mean
@@ -239,7 +242,8 @@ def check_amount_level(con, config, batch: Batch) -> Iterator[CheckResult]:
         select c.scheme_code, c.pay_month, c.n, c.mean, b.n, b.mean
         from checked c inner join baseline b on c.scheme_code = b.scheme_code
         order by c.scheme_code, c.pay_month
-    """, [batch.batch_id, batch.batch_id, batch.batch_id, first_month, as_of_month, first_month]).fetchall()
+    """, [batch.batch_id, batch.batch_id, batch.batch_id, batch.batch_id, first_month, as_of_month, first_month]
+    ).fetchall()
     min_rows = _setting(config, "amount_level", file, "min_rows")
     low, high = (_setting(config, "amount_level", file, k) for k in ("min_ratio", "max_ratio"))
     judged = [(scheme, month, n, float(mean), bn, float(bmean), float(mean) / float(bmean))
@@ -249,12 +253,11 @@ def check_amount_level(con, config, batch: Batch) -> Iterator[CheckResult]:
     worst = max(judged, key=lambda r: max(r[6], 1 / r[6] if r[6] else float("inf")))
     failed = [r for r in judged if not low <= r[6] <= high]
     scheme, month, n, mean, _bn, bmean, ratio = worst
-    detail = "; ".join(f"scheme {s} {m:%Y-%m}: {mu:,.2f} yuan vs {bm:,.2f} ({r:.2f} x)"
+    detail = "；".join(f"险种 {s} {m:%Y-%m}：{mu:,.2f} 元，前 12 个月 {bm:,.2f} 元（{r:.2f} 倍）"
                        for s, m, _n, mu, _b, bm, r in (failed or [worst])[:3])
     yield _result(config, "amount_level", batch, file, not failed,
-                  f"scheme {scheme} {month:%Y-%m}: mean regular payout {mean:,.2f} yuan over {n:,} payouts "
-                  f"({ratio:.2f} x)",
-                  f"{low:g}-{high:g} x the mean of the 12 months before ({bmean:,.2f} yuan)", detail)
+                  f"险种 {scheme} {month:%Y-%m} 正常发放平均 {mean:,.2f} 元（{n:,} 笔），为前 12 个月的 {ratio:.2f} 倍",
+                  f"前 12 个月平均 {bmean:,.2f} 元的 {low:g}–{high:g} 倍", detail)
 
 
 def check_keys_vanished(con, config, batch: Batch) -> Iterator[CheckResult]:
@@ -280,8 +283,8 @@ def check_keys_vanished(con, config, batch: Batch) -> Iterator[CheckResult]:
         share = gone / before
         limit = _setting(config, "keys_vanished", spec.name, "max_share")
         yield _result(config, "keys_vanished", batch, spec.name, share <= limit,
-                      f"{gone:,} of the {before:,} {keys} of batch {prev.batch_id} missing ({_pct(share)})",
-                      f"at most {_pct(limit)}", _shown(spec.key, examples))
+                      f"批次 {prev.batch_id} 的 {before:,} 个 {keys} 中缺失 {gone:,} 个（{_pct(share)}）",
+                      f"不超过 {_pct(limit)}", _shown(spec.key, examples))
 
 
 def check_reference_coverage(con, config, batch: Batch) -> Iterator[CheckResult]:
@@ -300,8 +303,8 @@ def check_reference_coverage(con, config, batch: Batch) -> Iterator[CheckResult]
         share = (total - missing) / total
         limit = _setting(config, "reference_coverage", file, "min_share")
         yield _result(config, "reference_coverage", batch, file, share >= limit,
-                      f"{_pct(share)} of {total:,} rows: {column} found in {to} ({missing:,} not found)",
-                      f"at least {_pct(limit)}", _shown([column], examples),
+                      f"{total:,} 行中 {_pct(share)} 的 {column} 在 {to} 中找到（{missing:,} 行未找到）",
+                      f"不低于 {_pct(limit)}", _shown([column], examples),
                       name=f"reference_coverage({column})")
 
 
@@ -332,18 +335,18 @@ def check_null_rate(con, config, batch: Batch) -> Iterator[CheckResult]:
                                 {c: 1 - allowed[c] for c in judged})
         if failures:
             worst_col = max(failures, key=failures.get)
-            observed = "; ".join(f"{c}: {_pct(r)} empty (batch {prev.batch_id}: {_pct(allowed[c] - increase)})"
+            observed = "；".join(f"{c} 空值 {_pct(r)}（批次 {prev.batch_id}：{_pct(allowed[c] - increase)}）"
                                  for c, r in sorted(failures.items(), key=lambda x: -x[1])[:3])
             rows = con.execute(f"select _row_number from raw.{spec.stem} where _batch_id = ? and _batch_version = ? "
                                f"and nullif(trim(\"{worst_col}\"), '') is null order by _row_number limit 3",
                                [batch.batch_id, batch.version]).fetchall()
-            detail = f"{worst_col} empty in rows " + ", ".join(str(r[0]) for r in rows)
+            detail = f"{worst_col} 为空：第 " + "、".join(str(r[0]) for r in rows) + " 行"
         else:
-            observed = f"{len(judged)} columns within the allowed empty share"
+            observed = f"{len(judged)} 列的空值比例均在允许范围内"
             detail = ""
-        how = f"sample of {len(frame):,} of {now_rows:,} rows" if now_rows > sample_rows else f"all {now_rows:,} rows"
-        yield _result(config, "null_rate", batch, spec.name, not failures, f"{observed} ({how})",
-                      f"empty share at most {_pct(increase)} above batch {prev.batch_id} per column", detail)
+        how = f"随机抽样 {len(frame):,} / {now_rows:,} 行" if now_rows > sample_rows else f"全部 {now_rows:,} 行"
+        yield _result(config, "null_rate", batch, spec.name, not failures, f"{observed}（{how}）",
+                      f"每列空值比例不超过批次 {prev.batch_id} 的比例 + {_pct(increase)}", detail)
 
 
 def _ge_not_null(name: str, frame, mostly: dict[str, float]) -> dict[str, float]:
@@ -378,6 +381,10 @@ def _context():
         _CONTEXT = gx.get_context(mode="ephemeral")
         _CONTEXT.variables.progress_bars = ProgressBarsConfig(globally=False)
     return _CONTEXT
+
+
+#: the checks' Chinese names (batch_checks.yml `label`), for messages and the dashboard
+LABELS: dict[str, str] = {}
 
 
 CHECKS = {

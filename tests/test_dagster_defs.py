@@ -15,7 +15,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 DAGSTER_YAML = REPO / "orchestration" / "dagster_home" / "dagster.yaml"
-LAYERS = {"landing", "staging", "intermediate", "marts", "reference", "publish"}
+LAYERS = {"landing", "staging", "intermediate", "marts", "reference", "publish", "quality"}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +47,7 @@ def test_assets_are_grouped_by_layer(repo):
     assert groups["intermediate/int_payouts_screened"] == "intermediate"
     assert groups["marts/risk_flags"] == groups["marts/case_ledger"] == "marts"
     assert groups["reference/rule_catalogue"] == "reference"
+    assert groups["quality/batch_gate"] == "quality"
     assert groups["published_warehouse"] == "publish"
     # every dbt model sits in the group of its schema (the first part of its key)
     for key, group in groups.items():
@@ -68,7 +69,7 @@ def test_dbt_test_checks_have_readable_names(repo):
         ("marts/rule_outcomes", "unique_combination__rule_code__agency_code"),
         ("staging/stg_landing__user_roles", "unique_per_batch__user_id__role_code__granted_on"),
         ("reference/work_calendar", "accepted_values__day_type"),
-        ("staging/stg_landing__payouts", "great_expectations_payouts"),
+        ("quality/batch_gate", "no_blocking_failure"),
     ]:
         assert expected in names, expected
     # a dbt test's check names the test as dbt knows it, to run it alone
@@ -112,13 +113,12 @@ def test_singular_tests_keep_their_file_name():
 
 
 def test_writer_assets_are_in_the_pool_of_limit_one(repo):
-    from orchestration.assets.dbt import screening_models
-    from orchestration.assets.landing import case_store_snapshot, landing_extracts
-    from orchestration.assets.publish import published_warehouse
+    from orchestration.definitions import ASSETS
     from orchestration.resources import WAREHOUSE_WRITER_POOL
 
     assert WAREHOUSE_WRITER_POOL == "warehouse_writer"
-    for assets_def in (landing_extracts, case_store_snapshot, screening_models, published_warehouse):
+    assert len(ASSETS) == 6
+    for assets_def in ASSETS:
         assert assets_def.op.pool == "warehouse_writer", assets_def.node_def.name
     config = yaml.safe_load(DAGSTER_YAML.read_text(encoding="utf-8"))
     pools = config["concurrency"]["pools"]
@@ -196,6 +196,6 @@ def test_cli_run_is_recorded_in_the_instance_of_dagster_home(example_landing, tm
             run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION, limit=10_000).records
         checks = {r.event_log_entry.dagster_event.event_specific_data.check_name for r in evaluations}
         assert {"unique__case_id", "not_null__flag_id", "accepted_values__conclusion",
-                "great_expectations_payouts"} <= checks
+                "no_blocking_failure"} <= checks
         assert not [c for c in checks if re.search(r"_{3,}", c)]
 

@@ -20,9 +20,8 @@ def test_every_rule_code_leads_to_its_model():
         assert f"'{rule['rule_code']}'" in model.read_text(encoding="utf-8"), model
 
 
-def test_every_raw_file_has_a_suite_and_a_staging_model():
+def test_every_raw_file_has_a_staging_model():
     for spec in FILES:
-        assert (REPO / "expectations" / f"{spec.stem}.py").is_file()
         assert (REPO / "dbt_project" / "models" / "staging" / "landing" / f"stg_landing__{spec.stem}.sql").is_file()
 
 

@@ -1,4 +1,4 @@
-"""数据质量: rejected and reported rows of every batch."""
+"""数据质量: the quality gate's results per batch, rejected and reported rows, batch receipt."""
 
 from __future__ import annotations
 
@@ -9,6 +9,44 @@ from dashboards import data
 data.require_page("quality")
 
 st.title("数据质量")
+
+st.subheader("批次质量校验")
+st.caption("每个新到批次在暂存层之后、集市层之前逐项校验（阈值见 expectations/batch_checks.yml）。"
+           "“阻断”项未通过：整批拒收，数据不入库；“警告”项未通过：照常发布，在此提示。")
+checks = data.quality_checks()
+if checks.empty:
+    st.info("尚无批次质量校验记录。")
+else:
+    from expectations.batch import LABELS, load_config
+
+    load_config()
+    failed = checks[~checks["passed"].astype(bool)]
+    q1, q2, q3 = st.columns(3)
+    q1.metric("校验项（全部批次）", f"{len(checks):,d}")
+    q2.metric("未通过（阻断）", f"{int((failed['severity'] == 'block').sum()):,d}")
+    q3.metric("未通过（警告）", f"{int((failed['severity'] == 'warn').sum()):,d}")
+    show_all = st.checkbox("显示通过的校验项", value=False, key="quality_show_passed")
+    shown_checks = checks if show_all else failed
+    if shown_checks.empty:
+        st.success("所有批次的质量校验均已通过。")
+    else:
+        st.dataframe(shown_checks.assign(
+            check_name=shown_checks["check_name"].map(lambda c: LABELS.get(c.split("(")[0], c)
+                                                      + (c[c.index("("):] if "(" in c else "")),
+            severity=shown_checks["severity"].map({"block": "阻断", "warn": "警告"}),
+            passed=shown_checks["passed"].map({True: "通过", False: "未通过"}),
+        ).rename(columns={
+            "batch_id": "批次", "batch_version": "版本", "file": "文件", "check_name": "校验项", "severity": "级别",
+            "passed": "结果", "observed": "实测", "expected": "期望", "detail": "示例", "checked_at": "校验时间",
+        }), hide_index=True, width="stretch")
+report = data.quality_report()
+if report is not None:
+    path, content = report
+    st.download_button("下载数据质量校验报告（HTML）", data=content, file_name=path.name, mime="text/html",
+                       key="quality_report")
+    st.caption(f"报告文件：{path}（每次运行后更新，含每个批次的全部校验结果）")
+
+st.subheader("记录级异常")
 exceptions = data.data_quality_exceptions()
 rejected = exceptions[~exceptions["staged"].astype(bool)]
 reported = exceptions[exceptions["staged"].astype(bool)]

@@ -66,6 +66,8 @@ def _run_or_fail(invocation) -> None:
 
 #: the staging layer and the reference seeds: built first, then judged by the quality gate
 STAGING_SELECT = "path:models/staging resource_type:seed"
+#: everything else: intermediate and marts, built after the gate
+SCREENING_SELECT = "path:models/intermediate path:models/marts"
 
 
 @dbt_assets(
@@ -88,7 +90,7 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource):
 @dbt_assets(
     manifest=load_readable_manifest(dbt_project.manifest_path),
     project=dbt_project,
-    exclude=STAGING_SELECT,
+    select=SCREENING_SELECT,
     name="screening_models",
     dagster_dbt_translator=ScreeningDbtTranslator(),
     pool=WAREHOUSE_WRITER_POOL,

@@ -59,9 +59,13 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             con.execute("insert into raw.build_log select batch_id, as_of, current_timestamp from intermediate.int_as_of")
             flags = con.execute("select rule_code, count(*) from marts.risk_flags group by 1 order by 1").fetchall()
             con.execute("checkpoint")
+            from expectations.report import render
+
+            report = render(con)
         finally:
             con.close()
         published.publish(lock)
+        _write_report(report, warehouse.warehouse, context)
     except PipelineError as exc:
         raise Failure(description=str(exc)) from None
     context.log.info(f"published {warehouse.warehouse} (run {lock.run_id})")
@@ -72,3 +76,14 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         "batch_id": info.get("batch_id"),
         "flags": MetadataValue.json({code: n for code, n in flags}),
     })
+
+
+def _write_report(text: str, warehouse, context) -> None:
+    """The validation report of what was just published; a failure to write it is logged, not fatal."""
+    from expectations.report import write_text
+
+    try:
+        path = write_text(text, warehouse)
+        context.log.info(f"validation report {path}")
+    except OSError as exc:
+        context.log.warning(f"could not write the validation report beside {warehouse}: {exc}")

@@ -94,6 +94,12 @@ def quality_gate(context: AssetExecutionContext, warehouse: WarehouseResource, d
 
         ensure_raw_schema(con)
         results, blocking = judge_new_batches(con, config, config_digest(), now)
+        if blocking and stop:
+            from expectations.report import write_report
+
+            write_report(con, warehouse.warehouse, headline=(
+                f"{now:%Y-%m-%d %H:%M} 的运行在质量闸门处停止（on_block = stop_run），未发布；"
+                f"已发布的数据保持不变。未通过的阻断项见下方标红的行。"))
     finally:
         con.close()
     rejected = sorted({(r.batch_id, r.batch_version) for r in blocking}) if not stop else []
