@@ -21,7 +21,7 @@ from orchestration.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 #: The marts INTERFACE.md publishes (what analysts and the dashboard query).
 PUBLISHED_MARTS = (
     "risk_flags", "rule_outcomes", "shared_account_clusters", "summary_basic", "summary_problems",
-    "case_ledger", "data_quality_exceptions", "batch_audit",
+    "case_ledger", "data_quality_exceptions", "batch_audit", "quality_checks",
 )
 DOCUMENTED_SCHEMAS = ("staging", "intermediate", "marts")
 

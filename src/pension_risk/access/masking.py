@@ -97,7 +97,8 @@ def masker_for(key: str) -> Callable[[Any], Any] | None:
 
 
 #: Keys that match a suffix rule but hold no personal data (codes and names of things).
-NOT_PERSONAL = frozenset({"rule_name", "agency_name", "section_name", "item_name", "scheme_name", "bank_name"})
+NOT_PERSONAL = frozenset({"rule_name", "agency_name", "section_name", "item_name", "scheme_name", "bank_name",
+                          "check_name"})
 #: Free-text columns masked as text; columns withheld entirely.
 TEXT_COLUMNS = ("key", "reason", "reason_zh", "detail", "description", "evidence", "explanation")
 WITHHELD_COLUMNS = ("raw_content",)
