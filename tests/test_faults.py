@@ -169,7 +169,7 @@ def test_two_runs_on_one_warehouse_one_publishes_the_others_exit_1(base, tmp_pat
 
     assert result_of(w) == base.new_result
     assert query(w, "select run_id from marts.publish_info") == [(holder["run_id"],)]
-    assert files_beside(w) == {"w.duckdb", ".w.duckdb.lock", "w.duckdb.run.log"}
+    assert files_beside(w) == {"w.duckdb", ".w.duckdb.lock", "w.duckdb.run.log", "w.duckdb.quality.html"}
     assert answers and not [x for x in answers if "error" in x], [x for x in answers if "error" in x][:3]
     versions = {x["run_id"] for x in answers}
     assert versions <= {query(base.prev, "select run_id from marts.publish_info")[0][0], holder["run_id"]}
@@ -266,7 +266,7 @@ def test_kill_9_at_each_point_then_the_next_run_publishes(base, tmp_path):
     assert final_id not in ("someone-else",) and final_id == lock_holder(w)["run_id"]
     assert not (w.parent / "w.duckdb.wal").exists()
     assert not fake.exists() and not legacy.exists()
-    assert files_beside(w) == {"w.duckdb", ".w.duckdb.lock", "w.duckdb.run.log"}
+    assert files_beside(w) == {"w.duckdb", ".w.duckdb.lock", "w.duckdb.run.log", "w.duckdb.quality.html"}
     assert "removed stale w.duckdb.wal" in text_of(w.with_name("w.duckdb.run.log"))
     assert _transcoding_leftovers(w, scratch) == []
 
@@ -312,7 +312,8 @@ def test_a_read_write_session_on_the_published_file_blocks_the_publish_with_a_cl
         assert rc == 1
         assert f"{w} is open read-write by process {writer.pid}" in err and "nothing" in err, err
         assert sha256(w) == before
-        assert files_beside(w) <= {"w.duckdb", "w.duckdb.wal", ".w.duckdb.lock", "w.duckdb.run.log"}
+        assert files_beside(w) <= {"w.duckdb", "w.duckdb.wal", ".w.duckdb.lock", "w.duckdb.run.log",
+                                   "w.duckdb.quality.html"}
     finally:
         writer.kill()
         writer.wait()
