@@ -5,7 +5,8 @@
 -- batch is the one with the smallest (paid_on, payout_id); the batch is attributed
 -- to its created_by and that user's county. Per batch: the unreviewed or
 -- self-reviewed payouts (R09) and the manual bank-file payouts (R14), whatever
--- their pay_status.
+-- their pay_status; which payout is which is int_payouts_screened's is_unreviewed
+-- and is_manual_bank_file (the predicates are stated there only).
 with
 
 payouts as (
@@ -22,13 +23,12 @@ screened_payouts as (
         payouts.payout_batch_id,
         payouts.pay_month,
         payouts.amount,
-        payouts.channel,
         payouts.pay_status,
         payouts.created_by,
         payouts.reviewed_by,
         payouts.paid_on,
-        (payouts.reviewed_by is null or payouts.reviewed_by = payouts.created_by) as is_unreviewed,
-        coalesce(payouts.channel = '2', false) as is_manual_bank_file,
+        payouts.is_unreviewed,
+        payouts.is_manual_bank_file,
         row_number() over (
             partition by payouts.payout_batch_id
             order by payouts.paid_on nulls last, payouts.payout_id
@@ -46,8 +46,9 @@ batch_totals as (
         sum(amount) as batch_amount,
         sum(case when is_unreviewed then 1 else 0 end) as unreviewed_payout_count,
         sum(case when is_unreviewed then amount end) as unreviewed_amount,
-        sum(case when reviewed_by is null then 1 else 0 end) as no_reviewer_payout_count,
-        sum(case when reviewed_by = created_by then 1 else 0 end) as self_reviewed_payout_count,
+        -- the unreviewed ones split by whether a reviewer is named at all (evidence)
+        sum(case when is_unreviewed and reviewed_by is null then 1 else 0 end) as no_reviewer_payout_count,
+        sum(case when is_unreviewed and reviewed_by is not null then 1 else 0 end) as self_reviewed_payout_count,
         sum(case when is_manual_bank_file then 1 else 0 end) as manual_payout_count,
         sum(case when is_manual_bank_file then amount end) as manual_amount
     from screened_payouts

@@ -4,6 +4,11 @@
   Payouts of unknown persons or benefits are data-quality exceptions (reported
   elsewhere) and take part in no rule (RULES.md). All pay statuses are kept;
   is_paid marks the ones that moved money (pay_status 1).
+  The two payout-level faults of the payout-batch rules are stated here, once
+  (every model about them reads these columns):
+    - is_unreviewed (R09 待遇发放未经审核或自审自批): reviewed_by is null or equals
+      created_by;
+    - is_manual_bank_file (R14 社银人工报盘): channel '2' (人工报盘).
 #}
 with payouts as (
     select * from {{ ref('int_payouts_current') }}
@@ -44,6 +49,8 @@ final as (
         reviewed_by,
         paid_on,
         pay_status = '1' as is_paid,
+        coalesce(reviewed_by is null or reviewed_by = created_by, false) as is_unreviewed,
+        coalesce(channel = '2', false) as is_manual_bank_file,
         {{ months_inclusive('period_from', 'period_to') }} as covered_month_count
     from known_payouts
 )

@@ -3,6 +3,8 @@
   payout sent by manual bank file (channel '2' 人工报盘). Amount: those payouts'
   amounts, whatever their pay_status. County: the created_by of the batch's
   earliest payout (smallest (paid_on, payout_id)).
+  Which payout is a manual bank file: int_payouts_screened.is_manual_bank_file
+  (stated there only).
 #}
 with batches as (
     select * from {{ ref('int_payout_batches') }}
@@ -25,7 +27,7 @@ manual_payouts as (
         row_number() over (partition by payout_batch_id order by payout_id) as payout_order
     from payouts
     where payout_batch_id is not null
-      and channel = '2'
+      and is_manual_bank_file
 ),
 
 examples as (

@@ -3,6 +3,7 @@
   screen_from) with some payout whose reviewed_by is null or equals created_by.
   Amount: those payouts' amounts, whatever their pay_status. County: the
   created_by of the batch's earliest payout (smallest (paid_on, payout_id)).
+  Which payout is unreviewed: int_payouts_screened.is_unreviewed (stated there only).
 #}
 with batches as (
     select * from {{ ref('int_payout_batches') }}
@@ -26,7 +27,7 @@ unreviewed_payouts as (
         row_number() over (partition by payout_batch_id order by payout_id) as payout_order
     from payouts
     where payout_batch_id is not null
-      and (reviewed_by is null or reviewed_by = created_by)
+      and is_unreviewed
 ),
 
 examples as (
