@@ -16,6 +16,16 @@
       it comes first in any list sorted by priority alone.
   The case's own state does not change its priority (a finished case keeps its
   place; the worklist filters by state).
+
+  What the worklist shows beside the case (read as columns by the Python
+  worklist, pension_risk.cases.queries.ledger; personal data by the column
+  names the masking layer knows: person_name, id_number):
+    - person_name / id_number: an issued suspect's own 姓名 / 公民身份号码 as
+      issued, else those of the case's person (int_persons_current);
+    - evidence: the flag's evidence (risk_flags); for an issued suspect its
+      issuer, suspect_type and description as a JSON document (null when all
+      three are missing);
+    - explanation: the flag's Chinese explanation (risk_flags); null for suspects.
 #}
 with cases as (
     select * from {{ ref('int_cases_unioned') }}
@@ -23,6 +33,18 @@ with cases as (
 
 rule_catalogue as (
     select * from {{ ref('rule_catalogue') }}
+),
+
+flags as (
+    select * from {{ ref('risk_flags') }}
+),
+
+persons as (
+    select * from {{ ref('int_persons_current') }}
+),
+
+suspects as (
+    select * from {{ ref('int_suspects_current') }}
 ),
 
 -- the rule's city-wide outcome (agency TOTAL)
@@ -65,6 +87,37 @@ weighted as (
         on cases.rule_code = rule_rates.rule_code
 ),
 
+-- the person, evidence and explanation the worklist shows beside the case
+described as (
+    select
+        weighted.*,
+        coalesce(suspects.name, persons.name) as person_name,
+        coalesce(suspects.id_number, persons.id_number) as id_number,
+        coalesce(
+            flags.evidence,
+            case
+                when suspects.issuer is not null
+                     or suspects.suspect_type is not null
+                     or suspects.description is not null
+                    then {{ json_obj([
+                        ('issuer', 'suspects.issuer'),
+                        ('suspect_type', 'suspects.suspect_type'),
+                        ('description', 'suspects.description')
+                    ]) }}
+            end
+        ) as evidence,
+        flags.explanation
+    from weighted
+    left join flags
+        on weighted.flag_id = flags.flag_id
+       and weighted.case_type = 'flag'
+    left join persons
+        on weighted.person_id = persons.person_id
+    left join suspects
+        on weighted.suspect_id = suspects.suspect_id
+       and weighted.case_type = 'suspect'
+),
+
 final as (
     select
         case_id,
@@ -99,8 +152,12 @@ final as (
         cast(
             round(priority_base * priority_rate, 2)
             + case when overdue then {{ var('priority_overdue_bonus') }} else 0 end
-        as decimal(18, 2)) as priority
-    from weighted
+        as decimal(18, 2)) as priority,
+        person_name,
+        id_number,
+        evidence,
+        explanation
+    from described
 )
 
 select * from final

@@ -87,59 +87,33 @@ def warehouse_version(warehouse: Path | None = None) -> float:
     return path.stat().st_mtime if path.exists() else 0.0
 
 
+#: What the worklist shows beside a case, published as columns of marts.case_ledger (the mart joins the
+#: person, the issued suspect and the flag's evidence and explanation); a hand-made or older ledger
+#: without them reads as null.
+LEDGER_DESCRIPTIVE_COLUMNS = ("person_name", "id_number", "evidence", "explanation")
+
+
 def ledger(warehouse: Path | None = None, agency: str | None = None) -> pd.DataFrame:
-    """Every case of the published ledger (marts.case_ledger) with the person's name,
-    id number and the flag's evidence, in the worklist's order (WORKLIST_ORDER: priority,
-    highest first); record columns as published (see overlay_store)."""
+    """Every case of the published ledger (marts.case_ledger, with the person's name, id number,
+    the evidence and the explanation as the mart publishes them), in the worklist's order
+    (WORKLIST_ORDER: priority, highest first); record columns as published (see overlay_store)."""
     with connect(warehouse) as con:
         if not _has_relation(con, "marts", "case_ledger"):
             raise PensionRiskError("the warehouse has no marts.case_ledger (run `pension-risk run` first)")
-        has_flags = _has_relation(con, "marts", "risk_flags")
-        has_explanation = has_flags and bool(con.execute(
-            "select count(*) from information_schema.columns where table_schema = 'marts' "
-            "and table_name = 'risk_flags' and column_name = 'explanation'").fetchone()[0])
-        has_persons = _has_relation(con, "intermediate", "int_persons_current")
-        has_suspects = _has_relation(con, "intermediate", "int_suspects_current")
         has_priority = bool(con.execute(
             "select count(*) from information_schema.columns where table_schema = 'marts' "
             "and table_name = 'case_ledger' and column_name = 'priority'").fetchone()[0])
-        sql = f"""
-            select
-                l.*,
-                {"f.evidence" if has_flags else "cast(null as varchar)"} as flag_evidence,
-                {"f.explanation" if has_explanation else "cast(null as varchar)"} as explanation,
-                {"p.name" if has_persons else "cast(null as varchar)"} as person_name_p,
-                {"p.id_number" if has_persons else "cast(null as varchar)"} as id_number_p,
-                {"s.name" if has_suspects else "cast(null as varchar)"} as suspect_name,
-                {"s.id_number" if has_suspects else "cast(null as varchar)"} as suspect_id_number,
-                {"s.issuer" if has_suspects else "cast(null as varchar)"} as issuer,
-                {"s.suspect_type" if has_suspects else "cast(null as varchar)"} as suspect_type,
-                {"s.description" if has_suspects else "cast(null as varchar)"} as description
-            from marts.case_ledger l
-            {"left join marts.risk_flags f on l.flag_id = f.flag_id and l.case_type = 'flag'" if has_flags else ""}
-            {"left join intermediate.int_persons_current p on l.person_id = p.person_id" if has_persons else ""}
-            {"left join intermediate.int_suspects_current s on l.suspect_id = s.suspect_id and l.case_type = 'suspect'"
-             if has_suspects else ""}
-            where (? is null or l.county_code = ?)
-            order by {WORKLIST_ORDER if has_priority else WORKLIST_ORDER.replace("l.priority desc, ", "")}
-        """
-        df = con.execute(sql, [agency, agency]).df()
+        order = WORKLIST_ORDER if has_priority else WORKLIST_ORDER.replace("l.priority desc, ", "")
+        df = con.execute(
+            f"select l.* from marts.case_ledger l where (? is null or l.county_code = ?) order by {order}",
+            [agency, agency],
+        ).df()
     df = df.astype(object).where(df.notna(), None)
-    df["person_name"] = [s if s is not None else p for s, p in zip(df["suspect_name"], df["person_name_p"], strict=True)]
-    df["id_number"] = [s if s is not None else p for s, p in zip(df["suspect_id_number"], df["id_number_p"], strict=True)]
-    df["evidence"] = [
-        f if f is not None else _suspect_evidence(i, t, d)
-        for f, i, t, d in zip(df["flag_evidence"], df["issuer"], df["suspect_type"], df["description"], strict=True)
-    ]
+    for c in LEDGER_DESCRIPTIVE_COLUMNS:
+        if c not in df.columns:
+            df[c] = None
     df["version"] = 0
     return df
-
-
-def _suspect_evidence(issuer, suspect_type, description) -> str | None:
-    if issuer is None and suspect_type is None and description is None:
-        return None
-    return json.dumps({"issuer": issuer, "suspect_type": suspect_type, "description": description},
-                      ensure_ascii=False)
 
 
 def overlay_store(df: pd.DataFrame, store: Path) -> pd.DataFrame:
