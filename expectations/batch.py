@@ -173,20 +173,27 @@ def check_row_count(con, config, batch: Batch) -> Iterator[CheckResult]:
 
 
 def check_payout_volume(con, config, batch: Batch) -> Iterator[CheckResult]:
+    """Regular payouts of the batch's main month (the pay month with the most) against the previous batch's.
+
+    The main month, not the month of as_of: a batch cut early in a month has not paid it yet,
+    and the history delivery's busiest month is its newest one, as long as a monthly batch's.
+    """
     prev = previous_batch(con, batch)
     if prev is None:
         return
-    sql = (f"select count(*) from {_staged('payouts')} where _batch_id = ? "
-           "and pay_month = date_trunc('month', cast(? as date))")
-    now = _one(con, sql, [batch.batch_id, batch.as_of])[0]
-    before = _one(con, sql, [prev.batch_id, prev.as_of])[0]
-    if before < _setting(config, "payout_volume", "payouts.csv", "min_rows"):
+    sql = (f"select pay_month, count(*) as n from {_staged('payouts')} where _batch_id = ? and payout_type = '1' "
+           "group by pay_month order by n desc, pay_month desc limit 1")
+    now = con.execute(sql, [batch.batch_id]).fetchall()
+    before = con.execute(sql, [prev.batch_id]).fetchall()
+    if not before or before[0][1] < _setting(config, "payout_volume", "payouts.csv", "min_rows"):
         return
+    (month, n_now), (prev_month, n_before) = (now[0] if now else (None, 0)), before[0]
     low, high = (_setting(config, "payout_volume", "payouts.csv", k) for k in ("min_ratio", "max_ratio"))
-    ratio = now / before
+    ratio = n_now / n_before
+    where = f"{month:%Y-%m} 发放 {n_now:,} 笔" if month else "没有发放记录"
     yield _result(config, "payout_volume", batch, "payouts.csv", low <= ratio <= high,
-                  f"{batch.as_of:%Y-%m} 发放 {now:,} 笔，为上一批次的 {ratio:.2f} 倍",
-                  f"批次 {prev.batch_id} 在 {prev.as_of:%Y-%m} 发放 {before:,} 笔的 {low:g}–{high:g} 倍")
+                  f"{where}（本批次发放最多的月份），为上一批次的 {ratio:.2f} 倍",
+                  f"批次 {prev.batch_id} 在 {prev_month:%Y-%m} 发放 {n_before:,} 笔的 {low:g}–{high:g} 倍")
 
 
 def check_rejected_share(con, config, batch: Batch) -> Iterator[CheckResult]:

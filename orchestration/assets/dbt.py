@@ -8,6 +8,9 @@ Grouped by layer, with readable check names (orchestration/dbt_translator.py); i
 """
 
 import json
+import os
+import shutil
+from pathlib import Path
 
 import duckdb
 from dagster import AssetExecutionContext, Failure
@@ -58,8 +61,30 @@ def run_results(invocation) -> dict | None:
         return None
 
 
+def keep_partial_parse(invocation) -> None:
+    """Hand this invocation's parse of the project on to the next one.
+
+    dagster-dbt gives every invocation its own target directory, seeded with
+    `target/partial_parse.msgpack`; dbt re-parses the whole project (about 10 s) whenever that
+    file was written for another warehouse path or other vars. Within one run the path is the
+    same, so after the first invocation the others parse only what changed (not after a
+    history replay: other vars, so its parse would make the next one start over). Written
+    atomically: another run on another warehouse at the same time costs a re-parse, nothing else.
+    """
+    src = Path(invocation.target_path) / "partial_parse.msgpack"
+    dst = Path(dbt_project.project_dir) / "target" / "partial_parse.msgpack"
+    if not src.is_file():
+        return
+    tmp = dst.with_name(f".partial_parse.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
 def _run_or_fail(invocation) -> None:
-    invocation.wait()
+    invocation.wait()  # a replay (other vars): its parse is of no use to the next invocation
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))
 
@@ -83,6 +108,7 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
                          context=context, raise_on_error=False)
     yield from invocation.stream()
+    keep_partial_parse(invocation)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))
 
@@ -109,5 +135,6 @@ def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, wareho
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
                          context=context, raise_on_error=False)
     yield from invocation.stream()
+    keep_partial_parse(invocation)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))

@@ -28,7 +28,13 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import STAGING_SELECT, dbt_failures, run_results, staging_models
+from orchestration.assets.dbt import (
+    STAGING_SELECT,
+    dbt_failures,
+    keep_partial_parse,
+    run_results,
+    staging_models,
+)
 from orchestration.dbt_translator import QUALITY_GATE_KEY
 from orchestration.project import dbt_project
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
@@ -114,6 +120,7 @@ def quality_gate(context: AssetExecutionContext, warehouse: WarehouseResource, d
         invocation = dbt.cli(["run", "--select", STAGING_SELECT], manifest=dbt_project.manifest_path,
                              raise_on_error=False)
         invocation.wait()
+        keep_partial_parse(invocation)
         if not invocation.is_successful():
             raise Failure(description=dbt_failures(run_results(invocation)))
     passed = not blocking
