@@ -127,3 +127,25 @@ def test_every_relation_and_published_column_carries_its_description(example_war
     assert [f"{s}.{t}.{c}" for s, t, c, comment in published if not (comment or "").strip()] == []
     assert "Chinese sentences a county verifier reads" in explanation
     assert "manifest_rows = staged_rows" in audit
+
+
+def test_layers_read_only_downward(dbt_parse):
+    """staging reads sources and staging; intermediate reads no mart; the rules are intermediate."""
+    manifest = dbt_parse[0]
+    order = {"staging": 0, "intermediate": 1, "marts": 2}
+    nodes = manifest["nodes"]
+    upward = []
+    for node in nodes.values():
+        if node["resource_type"] != "model":
+            continue
+        layer = order[node["fqn"][1]]
+        for parent in node["depends_on"]["nodes"]:
+            if parent.startswith("model.") and order[nodes[parent]["fqn"][1]] > layer:
+                upward.append((node["name"], nodes[parent]["name"]))
+    assert upward == []
+    # the screening rules sit in intermediate; the published union reads them
+    assert _models(manifest)["flag_paid_after_death"]["fqn"][1] == "intermediate"
+    assert "model.pension_risk.int_flags_unioned" in nodes["model.pension_risk.risk_flags"]["depends_on"]["nodes"]
+    # staging keeps accepted batches without reading intermediate (the replay narrows there)
+    assert "model.pension_risk.stg_landing__batches" in nodes["model.pension_risk.stg_landing__payouts"][
+        "depends_on"]["nodes"]

@@ -15,7 +15,7 @@ def test_every_rule_code_leads_to_its_model():
         rules = list(csv.DictReader(fh))
     assert [r["rule_code"] for r in rules] == [f"R{i:02d}" for i in range(1, 30)]
     for rule in rules:
-        model = REPO / "dbt_project" / "models" / "marts" / "rules" / f"{rule['model_name']}.sql"
+        model = REPO / "dbt_project" / "models" / "intermediate" / "rules" / f"{rule['model_name']}.sql"
         assert model.is_file(), rule
         assert f"'{rule['rule_code']}'" in model.read_text(encoding="utf-8"), model
 
