@@ -23,8 +23,18 @@ if ! command -v pdftotext >/dev/null 2>&1 || ! ls /usr/share/fonts/opentype/noto
   fi
 fi
 
+# The same dbt models on a local Spark session (tests/test_spark.py, scripts/spark_smoke.py):
+# pyspark needs a Java runtime (17).
+if ! command -v java >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "installing a Java runtime (Spark) ..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+      || echo "warning: could not install Java; the Spark comparison will fail"
+  fi
+fi
+
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[dev]'
+.venv/bin/pip install -q -e '.[dev,spark]'
 GX_ANALYTICS_ENABLED=false .venv/bin/python -c "from orchestration.project import ensure_manifest; ensure_manifest()"
 echo "set-up done: activate with 'source .venv/bin/activate'"

@@ -32,7 +32,7 @@ final as (
         case when files.status = 'rejected' then 0 else coalesce(staged.staged_rows, 0) end as staged_rows,
         case when files.status = 'rejected' then 0 else coalesce(rejected.exception_rows, 0) end as exception_rows,
         files.encoding,
-        files.ingested_at
+        cast(files.ingested_at as timestamp) as ingested_at  -- Spark reads the raw timestamp as timestamp_ntz
     from files
     left join staged
         on files.batch_id = staged.batch_id and files.batch_version = staged.batch_version

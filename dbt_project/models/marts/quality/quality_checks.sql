@@ -17,7 +17,7 @@ final as (
         observed,
         expected,
         detail,
-        checked_at
+        cast(checked_at as timestamp) as checked_at  -- Spark reads the raw timestamp as timestamp_ntz
     from checks
 )
 
