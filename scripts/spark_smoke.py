@@ -76,7 +76,7 @@ def compare(warehouse: Path, python: Path, work: Path, models_only: bool = False
     start = time.monotonic()
     subprocess.run([py, "-c", LOAD, str(export)], cwd=work, check=True, env=env, capture_output=True)
     dbt = str(Path(py).with_name("dbt"))
-    command = ["run"] if models_only else ["build", "--exclude", "test_type:unit"]
+    command = ["build", "--exclude", "resource_type:test resource_type:unit_test" if models_only else "test_type:unit"]
     proc = subprocess.run(
         [dbt, *command, "--target", "spark", "--project-dir", str(REPO / "dbt_project"),
          "--profiles-dir", str(REPO / "dbt_project"), "--target-path", str(work / "target"),
@@ -100,7 +100,7 @@ def main() -> int:
     p.add_argument("--spark-venv", type=Path, default=Path(sys.prefix),
                    help="environment with pyspark and dbt-spark (default: this one)")
     p.add_argument("--workdir", type=Path, default=None)
-    p.add_argument("--models-only", action="store_true", help="dbt run instead of dbt build (no data tests)")
+    p.add_argument("--models-only", action="store_true", help="seeds and models, no data tests")
     args = p.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="spark-smoke-"))
     result = compare(args.warehouse, args.spark_venv / "bin" / "python", work, args.models_only)
