@@ -19,6 +19,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.dbt_translator import ScreeningDbtTranslator, load_readable_manifest
 from orchestration.project import dbt_project
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
+from pension_risk import progress
 
 
 def replay_batches(building: str) -> list[str]:
@@ -89,6 +90,19 @@ def _run_or_fail(invocation) -> None:
         raise Failure(description=dbt_failures(run_results(invocation)))
 
 
+def _start_stage(context: AssetExecutionContext, stage: str) -> None:
+    """The run's progress: this dbt step and how many nodes (models, seeds, tests) it builds."""
+    progress.current.set_stage(stage, dbt_total=len(context.selected_asset_keys)
+                               + len(context.selected_asset_check_keys))
+
+
+def _counted(events):
+    """dagster-dbt's events, one per finished model, seed or test, counted into the run's progress."""
+    for event in events:
+        progress.current.dbt_node_done()
+        yield event
+
+
 #: the staging layer and the reference seeds: built first, then judged by the quality gate
 STAGING_SELECT = "path:models/staging resource_type:seed"
 #: everything else: intermediate and marts, built after the gate
@@ -105,9 +119,10 @@ SCREENING_SELECT = "path:models/intermediate path:models/marts"
 )
 def staging_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """dbt build of the reference seeds and the staging layer (every delivered row typed, judged, staged)."""
+    _start_stage(context, "staging (dbt)")
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
                          context=context, raise_on_error=False)
-    yield from invocation.stream()
+    yield from _counted(invocation.stream())
     keep_partial_parse(invocation)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))
@@ -123,6 +138,7 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource):
 )
 def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """dbt build of intermediate and marts (current state -> rules -> rollups), after the quality gate."""
+    _start_stage(context, "intermediate and marts (dbt)")
     for batch_id in replay_batches(str(warehouse.building)):
         context.log.info(f"replaying the rules as of batch {batch_id} (first_seen_batch)")
         _run_or_fail(dbt.cli(
@@ -134,7 +150,7 @@ def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, wareho
     # "buildable": a test runs in the step that builds the last of its parents
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
                          context=context, raise_on_error=False)
-    yield from invocation.stream()
+    yield from _counted(invocation.stream())
     keep_partial_parse(invocation)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))

@@ -13,7 +13,7 @@ from dagster import (
 )
 
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
-from pension_risk import published
+from pension_risk import progress, published
 from pension_risk.contract import FILES
 from pension_risk.ingest import ingest_landing
 
@@ -37,11 +37,12 @@ def prepare_building_copy(warehouse: WarehouseResource) -> None:
 )
 def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Discover new batches in the landing directory, verify and load them (all or nothing per batch)."""
+    progress.current.set_stage("ingesting")
     prepare_building_copy(warehouse)
     con = duckdb.connect(str(warehouse.building))
     try:
         results = ingest_landing(con, warehouse.landing, progress=lambda m: published.note(f"ingest: loading {m}"),
-                                 tmpdir=warehouse.building.parent)
+                                 tmpdir=warehouse.building.parent, on_rows=progress.current.add_rows)
     finally:
         con.close()
     summary = [

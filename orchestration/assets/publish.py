@@ -12,7 +12,7 @@ from orchestration.assets.dbt import screening_models, staging_models
 from orchestration.assets.landing import case_store_snapshot, landing_extracts
 from orchestration.assets.quality import quality_gate
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
-from pension_risk import published
+from pension_risk import progress, published
 from pension_risk.errors import PipelineError
 
 
@@ -40,6 +40,7 @@ def unbuilt_upstream(context: AssetExecutionContext) -> list[str]:
                 "(only by a completed build of the same run).",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    progress.current.set_stage("publishing")
     published.failpoint("before-publish")
     lock = warehouse.lock
     missing = unbuilt_upstream(context)

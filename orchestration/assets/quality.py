@@ -38,7 +38,7 @@ from orchestration.assets.dbt import (
 from orchestration.dbt_translator import QUALITY_GATE_KEY
 from orchestration.project import dbt_project
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
-from pension_risk import published
+from pension_risk import progress, published
 
 GATE_CHECK = "no_blocking_failure"
 
@@ -88,6 +88,7 @@ def judge_new_batches(con, config: dict, digest: str, now: dt.datetime) -> tuple
 def quality_gate(context: AssetExecutionContext, warehouse: WarehouseResource, dbt: DbtCliResource):
     from expectations.batch import QualityConfigError, config_digest, load_config
 
+    progress.current.set_stage("quality gate")
     try:
         config = load_config()
     except QualityConfigError as exc:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pension_risk import published
+from pension_risk import progress, published
 from pension_risk.errors import PensionRiskError, PipelineError
 
 
@@ -77,8 +77,10 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
             say(f"      (dbt and Dagster output: {log_path})")
             for line in lock.messages[1:]:
                 say(f"      {line}")
+            progress.reset()
+            reporter = progress.Reporter(log=published.note) if not quiet else contextlib.nullcontext()
             with dagster_instance() as instance, log_path.open("w") as log_file, \
-                    contextlib.redirect_stdout(log_file):
+                    contextlib.redirect_stdout(log_file), reporter:
                 for line in lock.messages:
                     published.note(line)
                 _fail_dead_cli_runs(instance, warehouse)

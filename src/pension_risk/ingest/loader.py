@@ -346,7 +346,8 @@ def _unchanged(folder: Path, spec: FileSpec, before: FileStat) -> None:
 
 
 def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None = None,
-                 progress: Callable[[str], None] = lambda _m: None) -> BatchResult:
+                 progress: Callable[[str], None] = lambda _m: None,
+                 on_rows: Callable[[int], None] = lambda _n: None) -> BatchResult:
     """Ingest one batch folder (all or nothing).
 
     Order: the manifest, the file set, every file's checksum, and only then parsing; any
@@ -408,6 +409,7 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None
                     f"row count mismatch: manifest says {load.manifest_rows}, file has {load.loaded_rows}{hint}",
                 )
             result.files.append(load)
+            on_rows(load.loaded_rows)
     except BatchRejected as exc:
         con.execute("rollback")
         _record_rejection(con, batch_id, version, manifest, manifest.sha256, exc, now)
@@ -439,12 +441,14 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None
 
 
 def ingest_landing(con, landing: Path, now: dt.datetime | None = None,
-                   progress: Callable[[str], None] = lambda _m: None, tmpdir: Path | None = None) -> list[BatchResult]:
+                   progress: Callable[[str], None] = lambda _m: None, tmpdir: Path | None = None,
+                   on_rows: Callable[[int], None] = lambda _n: None) -> list[BatchResult]:
     """Ingest every batch of the landing directory not ingested before, in name order.
 
     `tmpdir`: where GB18030 files are transcoded (anonymous files, gone when the process ends);
     the pipeline passes the warehouse's directory, default the system's temporary directory.
+    `on_rows`: called with the rows of each file once loaded (the run's progress).
     """
     ensure_raw_schema(con)
     now = now or dt.datetime.now().replace(microsecond=0)
-    return [ingest_batch(con, folder, now, tmpdir, progress) for folder in discover_batches(landing)]
+    return [ingest_batch(con, folder, now, tmpdir, progress, on_rows) for folder in discover_batches(landing)]
