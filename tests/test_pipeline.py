@@ -53,7 +53,12 @@ def test_run_again_changes_nothing_and_rejected_batch_gives_exit_3(tmp_path, cap
     assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
     flags = _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1")
     assert len(flags) > 20
+    published = (warehouse.stat().st_ino, _q(warehouse, "select run_id from marts.publish_info"))
+    capsys.readouterr()
+    # nothing new: the published file is left as it is (same file, same publishing run), in seconds
     assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
+    assert "nothing new since run" in capsys.readouterr().err
+    assert (warehouse.stat().st_ino, _q(warehouse, "select run_id from marts.publish_info")) == published
     assert _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1") == flags
     assert _q(warehouse, "select count(*) from marts.batch_audit") == [(32,)]
 
@@ -74,6 +79,12 @@ def test_run_again_changes_nothing_and_rejected_batch_gives_exit_3(tmp_path, cap
     assert audit[0][0] == "rejected" and "sha256 mismatch" in audit[0][1]
     assert _q(warehouse, "select batch_id from intermediate.int_as_of") == [("20210630",)]
     assert _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1") == flags
+    # again with nothing new: still exit 3, the batch reported as rejected before, nothing rebuilt
+    published = (warehouse.stat().st_ino, _q(warehouse, "select run_id from marts.publish_info"))
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 3
+    err = capsys.readouterr().err
+    assert "batch 20210731 (version 1): rejected-before" in err and "nothing new since run" in err
+    assert (warehouse.stat().st_ino, _q(warehouse, "select run_id from marts.publish_info")) == published
 
 
 def test_failed_run_leaves_the_published_file_untouched(tmp_path, capsys):

@@ -13,7 +13,7 @@ from dagster import (
 )
 
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
-from pension_risk import progress, published
+from pension_risk import progress, published, run_inputs
 from pension_risk.contract import FILES
 from pension_risk.ingest import ingest_landing
 
@@ -38,9 +38,13 @@ def prepare_building_copy(warehouse: WarehouseResource) -> None:
 def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Discover new batches in the landing directory, verify and load them (all or nothing per batch)."""
     progress.current.set_stage("ingesting")
+    # what this run is built from, taken before anything is read: published with the build, so
+    # the next run with the same inputs has nothing new (pension_risk/run_inputs.py)
+    inputs = run_inputs.fingerprint(warehouse.landing, warehouse.cases)
     prepare_building_copy(warehouse)
     con = duckdb.connect(str(warehouse.building))
     try:
+        run_inputs.record(con, inputs, warehouse.run_id)
         results = ingest_landing(con, warehouse.landing, progress=lambda m: published.note(f"ingest: loading {m}"),
                                  tmpdir=warehouse.building.parent, on_rows=progress.current.add_rows)
     finally:

@@ -52,18 +52,38 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     started = time.monotonic()
-    say("[1/4] preparing the dbt project")
-    from orchestration.project import ensure_manifest
+    lock = published.acquire(warehouse)  # WarehouseLocked: another run is writing; nothing touched
+    try:
+        unchanged = _nothing_new(landing, warehouse, cases)
+    except BaseException:
+        published.release(lock)
+        raise
+    if unchanged is not None:
+        published.release(lock)
+        for line in lock.messages:
+            say(f"      {line}")
+        for b in unchanged.batches:
+            say(f"  batch {b['batch_id']} (version {b['version']}): {b['status']}"
+                + (f" — {b['reason']}" if b.get("reason") else ""))
+        say(f"nothing new since run {unchanged.run_id}: the batches of {landing}, the case store and the code "
+            f"are those the published warehouse was built from; {warehouse} left as it is "
+            f"({time.monotonic() - started:.1f}s, {sum(unchanged.flags.values())} flags, as_of {unchanged.as_of})")
+        return unchanged
+    try:
+        say("[1/4] preparing the dbt project")
+        from orchestration.project import ensure_manifest
 
-    ensure_manifest()
-    from dagster import materialize
+        ensure_manifest()
+        from dagster import materialize
 
-    from orchestration.definitions import ASSETS
-    from orchestration.resources import WarehouseResource, dbt_resource
+        from orchestration.definitions import ASSETS
+        from orchestration.resources import WarehouseResource, dbt_resource
+    except BaseException:
+        published.release(lock)
+        raise
 
     for name in ("dagster", "dagster_dbt"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    lock = published.acquire(warehouse)  # WarehouseLocked: another run is writing; nothing touched
     result = None
     run = RunResult(run_id=lock.run_id)
     failure = None
@@ -129,6 +149,49 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
         + ", ".join(f"{k} {v}" for k, v in sorted(run.flags.items())))
     if run.rejected:
         say(f"warning: {len(run.rejected)} batch(es) rejected; see marts.batch_audit")
+    return run
+
+
+def _nothing_new(landing: Path, warehouse: Path, cases: Path | None) -> RunResult | None:
+    """The published warehouse's result when its inputs are this run's (pension_risk.run_inputs), else None.
+
+    Called with the writer lock held. Reports each landing batch as the published file knows it:
+    accepted ones "skipped", a batch whose newest version was rejected "rejected-before" (so the
+    exit code says the same as a full run would).
+    """
+    import duckdb
+
+    from pension_risk import run_inputs
+    from pension_risk.cases.store import default_store_path
+    from pension_risk.ingest.discovery import discover_batches
+
+    stored = run_inputs.stored(warehouse)
+    if stored is None:
+        return None
+    store = Path(cases).resolve() if cases else default_store_path(warehouse.resolve())
+    if run_inputs.fingerprint(landing, store) != stored:
+        return None
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        info = con.execute(f"select run_id, as_of from {published.PUBLISH_INFO}").fetchone()
+        flags = con.execute("select rule_code, count(*) from marts.risk_flags group by 1 order by 1").fetchall()
+        newest = {r[0]: r[1:] for r in con.execute(
+            "select batch_id, batch_version, status, reason from raw.batches "
+            "qualify row_number() over (partition by batch_id order by batch_version desc) = 1").fetchall()}
+    finally:
+        con.close()
+    run = RunResult(run_id=info[0] if info else None, as_of=str(info[1]) if info and info[1] else None,
+                    flags={code: n for code, n in flags})
+    for folder in discover_batches(landing):
+        version, status, reason = newest.get(folder.batch_id, (None, None, None))
+        if status is None:
+            return None  # a batch the published file does not know: not a no-op after all
+        if status == "rejected":
+            run.batches.append({"batch_id": folder.batch_id, "version": version, "status": "rejected-before",
+                                "reason": f"rejected earlier (version {version}), files unchanged since: {reason}"})
+        else:
+            run.batches.append({"batch_id": folder.batch_id, "version": version, "status": "skipped",
+                                "reason": None})
     return run
 
 
