@@ -82,7 +82,9 @@ class WarehouseResource(ConfigurableResource):
             self._owns_lock = True
             self._whole_run = bool(context.dagster_run and context.dagster_run.job_name in WHOLE_RUN_JOBS)
         self._lock = lock
-        os.environ["PENSION_RISK_DB"] = str(lock.building)
+        # dbt opens the building file through a link whose path is the same every run, so dbt
+        # parses the project only when it changed (pension_risk.published.dbt_path)
+        os.environ["PENSION_RISK_DB"] = str(published.link_for_dbt(lock))
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         lock, self._lock = self._lock, None

@@ -7,7 +7,6 @@ Grouped by layer, with readable check names (orchestration/dbt_translator.py); i
 `warehouse_writer` pool like every asset that writes the building warehouse.
 """
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -19,7 +18,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.dbt_translator import ScreeningDbtTranslator, load_readable_manifest
 from orchestration.project import dbt_project
 from orchestration.resources import WAREHOUSE_WRITER_POOL, WarehouseResource
-from pension_risk import progress
+from pension_risk import progress, published
 
 
 def replay_batches(building: str) -> list[str]:
@@ -68,8 +67,8 @@ def keep_partial_parse(invocation) -> None:
     dagster-dbt gives every invocation its own target directory, seeded with
     `target/partial_parse.msgpack`; dbt re-parses the whole project (about 10 s) whenever that
     file was written for another warehouse path or other vars. Within one run the path is the
-    same, so after the first invocation the others parse only what changed (not after a
-    history replay: other vars, so its parse would make the next one start over). Written
+    same, so after the first invocation the others parse only what changed (a history replay
+    changes an environment variable: dbt re-parses the one model that reads it). Written
     atomically: another run on another warehouse at the same time costs a re-parse, nothing else.
     """
     src = Path(invocation.target_path) / "partial_parse.msgpack"
@@ -84,8 +83,14 @@ def keep_partial_parse(invocation) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _run_or_fail(invocation) -> None:
-    invocation.wait()  # a replay (other vars): its parse is of no use to the next invocation
+#: narrows the current-state models to batches <= this batch id (a history replay)
+THROUGH_BATCH_ENV = "PENSION_RISK_THROUGH_BATCH"
+
+
+def _run_or_fail(invocation, warehouse: WarehouseResource) -> None:
+    invocation.wait()
+    keep_partial_parse(invocation)
+    published.settle_dbt_wal(warehouse.lock)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))
 
@@ -117,15 +122,68 @@ SCREENING_SELECT = "path:models/intermediate path:models/marts"
     dagster_dbt_translator=ScreeningDbtTranslator(),
     pool=WAREHOUSE_WRITER_POOL,
 )
-def staging_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """dbt build of the reference seeds and the staging layer (every delivered row typed, judged, staged)."""
+def staging_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """dbt build of the reference seeds and the staging layer (every delivered row typed, judged, staged).
+
+    The base models are incremental (only new batch versions are parsed); when the staging SQL
+    changed since they were built, they are rebuilt from all raw rows (--full-refresh).
+    """
     _start_stage(context, "staging (dbt)")
-    invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
-                         context=context, raise_on_error=False)
+    code = staging_code_digest()
+    args = ["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"]
+    built_with = _staging_built_with(str(warehouse.building))
+    if built_with is not None and built_with != code:
+        context.log.info("the staging SQL changed since the base tables were built: rebuilding them from raw")
+        args.append("--full-refresh")
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from _counted(invocation.stream())
     keep_partial_parse(invocation)
+    published.settle_dbt_wal(warehouse.lock)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))
+    con = duckdb.connect(str(warehouse.building))
+    try:
+        con.execute(f"create or replace table {STAGING_CODE} as select ? as digest, current_timestamp as built_at",
+                    [code])
+        con.execute(f"comment on table {STAGING_CODE} is 'Digest of the staging SQL (models/staging, macros, "
+                    "dbt_project.yml) the incremental base_landing tables were built with; another digest "
+                    "makes the next run rebuild them from raw.'")
+    finally:
+        con.close()
+
+
+#: the digest of the staging SQL the incremental base tables of a warehouse were built with
+STAGING_CODE = "raw.staging_code"
+
+
+def staging_code_digest() -> str:
+    """sha256 of everything that decides how a delivered row is parsed and judged."""
+    import hashlib
+
+    root = Path(dbt_project.project_dir)
+    h = hashlib.sha256()
+    files = sorted([*(root / "models" / "staging").rglob("*.sql"), *(root / "macros").rglob("*.sql"),
+                    root / "dbt_project.yml"])
+    for path in files:
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _staging_built_with(building: str) -> str | None:
+    """The digest the base tables of this warehouse were built with; None for a warehouse without them."""
+    con = duckdb.connect(building, read_only=True)
+    try:
+        row = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
+            [STAGING_CODE.split(".")[1]]).fetchone()
+        if not row[0]:
+            # built before incremental staging (or never): rebuild the base tables if there are any
+            has_base = con.execute("select count(*) from information_schema.tables where table_schema = 'staging' "
+                                   "and table_name like 'base_landing__%'").fetchone()[0]
+            return "unknown" if has_base else None
+        return con.execute(f"select digest from {STAGING_CODE}").fetchone()[0]
+    finally:
+        con.close()
 
 
 @dbt_assets(
@@ -141,16 +199,20 @@ def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, wareho
     _start_stage(context, "intermediate and marts (dbt)")
     for batch_id in replay_batches(str(warehouse.building)):
         context.log.info(f"replaying the rules as of batch {batch_id} (first_seen_batch)")
-        _run_or_fail(dbt.cli(
-            ["run", "--select", "+flag_first_seen", "--exclude", STAGING_SELECT,
-             "--vars", json.dumps({"through_batch": batch_id})],
-            manifest=dbt_project.manifest_path, raise_on_error=False,
-        ))
+        # an environment variable, not a dbt var: dbt then re-parses only the model that reads it
+        os.environ[THROUGH_BATCH_ENV] = batch_id
+        try:
+            replay = dbt.cli(["run", "--select", "+flag_first_seen", "--exclude", STAGING_SELECT],
+                             manifest=dbt_project.manifest_path, raise_on_error=False)
+        finally:
+            os.environ.pop(THROUGH_BATCH_ENV, None)
+        _run_or_fail(replay, warehouse)
     # unit tests of the rule logic run in the test suite (tests/test_dbt_unit.py), not every night;
     # "buildable": a test runs in the step that builds the last of its parents
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
                          context=context, raise_on_error=False)
     yield from _counted(invocation.stream())
     keep_partial_parse(invocation)
+    published.settle_dbt_wal(warehouse.lock)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))

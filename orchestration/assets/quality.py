@@ -122,6 +122,7 @@ def quality_gate(context: AssetExecutionContext, warehouse: WarehouseResource, d
                              raise_on_error=False)
         invocation.wait()
         keep_partial_parse(invocation)
+        published.settle_dbt_wal(warehouse.lock)
         if not invocation.is_successful():
             raise Failure(description=dbt_failures(run_results(invocation)))
     passed = not blocking

@@ -96,6 +96,48 @@ def building_path(warehouse: Path, run_id: str) -> Path:
     return warehouse.with_name(f".{warehouse.name}.{run_id}.building")
 
 
+def dbt_path(warehouse: Path) -> Path:
+    """The path dbt opens the run's building file by: a symlink, the same for every run of `warehouse`.
+
+    dbt re-parses the whole project (about 10 s) when its profile changes, and the DuckDB path is
+    part of the profile: through this link every run of a warehouse gives dbt the same path, so
+    dbt parses only when the project changed. Named like a building file: a crashed run's link
+    is cleaned up with its building file (:func:`leftovers`).
+    """
+    return warehouse.with_name(f".{warehouse.name}.dbt.building")
+
+
+def link_for_dbt(lock: "WriterLock") -> Path:
+    """Point :func:`dbt_path` at this run's building file (which may not exist yet); return the link."""
+    link = dbt_path(lock.warehouse)
+    wal_of(link).unlink(missing_ok=True)  # a crashed run's WAL must never be replayed into this build
+    tmp = link.with_name(f"{link.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(lock.building.name, tmp)
+    os.replace(tmp, link)
+    return link
+
+
+def settle_dbt_wal(lock: "WriterLock") -> None:
+    """Fold a WAL dbt left beside the link into the building file (DuckDB names the WAL after the path it opened)."""
+    link = dbt_path(lock.warehouse)
+    if wal_of(link).exists() and lock.building.exists() and os.path.realpath(link) == str(lock.building.resolve()):
+        import duckdb
+
+        con = duckdb.connect(str(link))
+        con.execute("checkpoint")
+        con.close()
+
+
+def unlink_for_dbt(lock: "WriterLock") -> None:
+    link = dbt_path(lock.warehouse)
+    try:
+        if os.readlink(link) == lock.building.name:
+            link.unlink()
+    except OSError:
+        pass
+
+
 def wal_of(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
@@ -360,10 +402,15 @@ def remove_leftovers(warehouse: Path, keep_run: str) -> list[Path]:
     return removed
 
 
-def discard_building(lock: WriterLock) -> None:
-    """Delete this run's own building file and its WAL (after a failure; a published one is gone already)."""
+def discard_building(lock: WriterLock, keep_link: bool = False) -> None:
+    """Delete this run's own building file and its WAL (after a failure; a published one is gone already).
+
+    And dbt's link to it (:func:`dbt_path`), unless `keep_link` (the run is starting its build).
+    """
     for p in (lock.building, wal_of(lock.building), lock.building.with_name(lock.building.name + ".tmp")):
         p.unlink(missing_ok=True)
+    if not keep_link:
+        unlink_for_dbt(lock)
 
 
 # ------------------------------------------------------------------ building, marker, publish
@@ -383,7 +430,7 @@ def prepare_building(lock: WriterLock) -> Path:
     import duckdb
 
     building = lock.building
-    discard_building(lock)
+    discard_building(lock, keep_link=True)
     if lock.warehouse.exists():
         _check_no_writer(lock.warehouse, "nothing was copied or published")
         tmp = building.with_name(building.name + ".tmp")
@@ -501,6 +548,7 @@ def publish(lock: WriterLock) -> None:
         raise BuildIncomplete("this run does not hold the writer lock; nothing published")
     if not building.exists():
         raise BuildIncomplete(f"no building file of run {lock.run_id}; nothing published")
+    settle_dbt_wal(lock)
     if wal_of(building).exists():
         raise BuildIncomplete(f"{building.name} has an unfinished WAL (not checkpointed); nothing published")
     con = duckdb.connect(str(building), read_only=True)
@@ -522,6 +570,7 @@ def publish(lock: WriterLock) -> None:
         stale.unlink(missing_ok=True)
         note(f"removed stale {stale.name} beside the published file (left by a read-write session that did not close)")
     os.replace(building, warehouse)
+    unlink_for_dbt(lock)
     _fsync_path(warehouse.parent, directory=True)
     note(f"published {warehouse} (run {lock.run_id})")
     # a read-write session that raced the replace may have written a WAL for the old file

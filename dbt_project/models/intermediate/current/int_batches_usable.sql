@@ -1,5 +1,5 @@
 {# Batch versions whose rows the rules use: accepted (not rejected, not superseded),
-   up to var('through_batch') when set (history replay: the staging layer keeps every
+   up to env_var('PENSION_RISK_THROUGH_BATCH') when set (history replay: the staging layer keeps every
    accepted batch; the current-state models narrow to these). #}
 with batches as (
     select * from {{ ref('stg_landing__batches') }}
@@ -12,8 +12,8 @@ final as (
         as_of
     from batches
     where status = 'accepted'
-    {% if var('through_batch') %}
-      and batch_id <= '{{ var("through_batch") }}'
+    {% if env_var('PENSION_RISK_THROUGH_BATCH', '') %}
+      and batch_id <= '{{ env_var("PENSION_RISK_THROUGH_BATCH", "") }}'
     {% endif %}
 )
 

@@ -1,7 +1,8 @@
 {# 发放账户 (bank_accounts.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'bank_accounts') }}
+    select * from {{ source('landing', 'bank_accounts') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 待遇核定与领取资格 (benefits.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'benefits') }}
+    select * from {{ source('landing', 'benefits') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 社保卡 (cards.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'cards') }}
+    select * from {{ source('landing', 'cards') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 待遇资格认证 (certifications.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'certifications') }}
+    select * from {{ source('landing', 'certifications') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 死亡信息 (deaths.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'deaths') }}
+    select * from {{ source('landing', 'deaths') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

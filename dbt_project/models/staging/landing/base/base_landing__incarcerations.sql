@@ -1,7 +1,8 @@
 {# 服刑人员信息 (incarcerations.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'incarcerations') }}
+    select * from {{ source('landing', 'incarcerations') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 经办系统操作日志 (operations.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'operations') }}
+    select * from {{ source('landing', 'operations') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 待遇发放明细 (payouts.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'payouts') }}
+    select * from {{ source('landing', 'payouts') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

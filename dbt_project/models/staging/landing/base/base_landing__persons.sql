@@ -1,7 +1,8 @@
 {# 参保人员 (persons.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'persons') }}
+    select * from {{ source('landing', 'persons') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

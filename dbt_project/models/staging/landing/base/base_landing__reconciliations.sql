@@ -1,7 +1,8 @@
 {# 支出户银行对账 (reconciliations.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'reconciliations') }}
+    select * from {{ source('landing', 'reconciliations') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

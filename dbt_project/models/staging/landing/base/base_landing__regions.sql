@@ -1,7 +1,8 @@
 {# 行政区划 (regions.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'regions') }}
+    select * from {{ source('landing', 'regions') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

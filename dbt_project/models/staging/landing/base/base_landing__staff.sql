@@ -1,7 +1,8 @@
 {# 人员花名册 (staff.xlsx, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'staff') }}
+    select * from {{ source('landing', 'staff') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 待遇状态变更 (status_changes.csv, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'status_changes') }}
+    select * from {{ source('landing', 'status_changes') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

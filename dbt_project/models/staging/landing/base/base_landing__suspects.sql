@@ -1,7 +1,8 @@
 {# 部省下发疑点数据 (suspects.xlsx, increment): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'suspects') }}
+    select * from {{ source('landing', 'suspects') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 用户权限 (user_roles.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'user_roles') }}
+    select * from {{ source('landing', 'user_roles') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (

@@ -1,7 +1,8 @@
 {# 经办系统用户 (users.csv, snapshot): every delivered row (all ingested batch versions), typed,
    with the reason it is rejected (null = staged). #}
 with source as (
-    select * from {{ source('landing', 'users') }}
+    select * from {{ source('landing', 'users') }} as delivered
+    {{ only_new_batch_versions() }}
 ),
 
 typed as (
