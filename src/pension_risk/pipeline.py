@@ -165,6 +165,8 @@ def _nothing_new(landing: Path, warehouse: Path, cases: Path | None) -> RunResul
     from pension_risk.cases.store import default_store_path
     from pension_risk.ingest.discovery import discover_batches
 
+    if published.wal_of(warehouse).exists():
+        return None  # a crashed read-write session's WAL: a real run removes it and publishes a clean file
     stored = run_inputs.stored(warehouse)
     if stored is None:
         return None

@@ -107,7 +107,7 @@ def dbt_path(warehouse: Path) -> Path:
     return warehouse.with_name(f".{warehouse.name}.dbt.building")
 
 
-def link_for_dbt(lock: "WriterLock") -> Path:
+def link_for_dbt(lock: WriterLock) -> Path:
     """Point :func:`dbt_path` at this run's building file (which may not exist yet); return the link."""
     link = dbt_path(lock.warehouse)
     wal_of(link).unlink(missing_ok=True)  # a crashed run's WAL must never be replayed into this build
@@ -118,7 +118,7 @@ def link_for_dbt(lock: "WriterLock") -> Path:
     return link
 
 
-def settle_dbt_wal(lock: "WriterLock") -> None:
+def settle_dbt_wal(lock: WriterLock) -> None:
     """Fold a WAL dbt left beside the link into the building file (DuckDB names the WAL after the path it opened)."""
     link = dbt_path(lock.warehouse)
     if wal_of(link).exists() and lock.building.exists() and os.path.realpath(link) == str(lock.building.resolve()):
@@ -129,7 +129,7 @@ def settle_dbt_wal(lock: "WriterLock") -> None:
         con.close()
 
 
-def unlink_for_dbt(lock: "WriterLock") -> None:
+def unlink_for_dbt(lock: WriterLock) -> None:
     link = dbt_path(lock.warehouse)
     try:
         if os.readlink(link) == lock.building.name:

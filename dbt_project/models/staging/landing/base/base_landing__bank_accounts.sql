@@ -36,7 +36,7 @@ checked as (
             when account_no is null then 'account_no: missing key'
             when key_occurrence > 1 then 'repeated key within the file (account_no)'
             when account_no is null then 'account_no: missing'
-            {{ check_code('raw_bank_code', 'bank_code', ['GS', 'NH', 'ZG', 'JS', 'YZ', 'NS'], required=true) }}
+            {{ check_code('raw_bank_code', 'bank_code', landing_codes('bank_accounts', 'bank_code'), required=true) }}
             when holder_name is null then 'holder_name: missing'
             {{ check_value('raw_opened_on', 'opened_on', 'opened_on', required=true) }}
         end as _reject_reason

@@ -52,14 +52,14 @@ checked as (
             when key_occurrence > 1 then 'repeated key within the file (benefit_id)'
             when benefit_id is null then 'benefit_id: missing'
             when person_id is null then 'person_id: missing'
-            {{ check_code('raw_scheme_code', 'scheme_code', ['110', '120', '170'], required=true) }}
+            {{ check_code('raw_scheme_code', 'scheme_code', landing_codes('benefits', 'scheme_code'), required=true) }}
             {{ check_value('raw_start_month', 'start_month', 'start_month', required=true) }}
             {{ check_value('raw_monthly_amount', 'monthly_amount', 'monthly_amount', required=true) }}
-            {{ check_code('raw_determination', 'determination', ['1', '2'], required=true) }}
+            {{ check_code('raw_determination', 'determination', landing_codes('benefits', 'determination'), required=true) }}
             when determined_by is null then 'determined_by: missing'
             {{ check_value('raw_determined_at', 'determined_at', 'determined_at', required=true) }}
-            {{ check_code('raw_status', 'status', ['1', '2', '4'], required=true) }}
-            {{ check_code('raw_status_reason', 'status_reason', ['1201', '1202', '1203', '1299', '1401', '1406', '1407', '1499'], required=false) }}
+            {{ check_code('raw_status', 'status', landing_codes('benefits', 'status'), required=true) }}
+            {{ check_code('raw_status_reason', 'status_reason', landing_codes('benefits', 'status_reason'), required=false) }}
             {{ check_value('raw_status_since', 'status_since', 'status_since', required=true) }}
             when account_no is null then 'account_no: missing'
         end as _reject_reason

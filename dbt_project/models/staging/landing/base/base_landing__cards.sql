@@ -45,9 +45,9 @@ checked as (
             {{ check_value('raw_made_on', 'made_on', 'made_on', required=false) }}
             {{ check_value('raw_arrived_on', 'arrived_on', 'arrived_on', required=false) }}
             {{ check_value('raw_distributed_on', 'distributed_on', 'distributed_on', required=false) }}
-            {{ check_code('raw_status', 'status', ['1', '2', '3', '4'], required=true) }}
+            {{ check_code('raw_status', 'status', landing_codes('cards', 'status'), required=true) }}
             {{ check_value('raw_activated_on', 'activated_on', 'activated_on', required=false) }}
-            {{ check_code('raw_activation_mode', 'activation_mode', ['1', '2', '3'], required=false) }}
+            {{ check_code('raw_activation_mode', 'activation_mode', landing_codes('cards', 'activation_mode'), required=false) }}
         end as _reject_reason
     from typed
 ),

@@ -41,8 +41,8 @@ checked as (
             when cert_id is null then 'cert_id: missing'
             when person_id is null then 'person_id: missing'
             {{ check_value('raw_certified_on', 'certified_on', 'certified_on', required=true) }}
-            {{ check_code('raw_method', 'method', ['1', '2', '3', '4', '5'], required=true) }}
-            {{ check_code('raw_result', 'result', ['0', '1'], required=true) }}
+            {{ check_code('raw_method', 'method', landing_codes('certifications', 'method'), required=true) }}
+            {{ check_code('raw_result', 'result', landing_codes('certifications', 'result'), required=true) }}
         end as _reject_reason
     from typed
 ),

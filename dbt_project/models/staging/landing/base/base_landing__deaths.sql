@@ -40,7 +40,7 @@ checked as (
             when death_id is null then 'death_id: missing'
             when raw_id_number is null or trim(raw_id_number) = '' then 'id_number: missing'
             {{ check_value('raw_death_date', 'death_date', 'death_date', required=true) }}
-            {{ check_code('raw_source', 'source', ['1', '2', '3', '4'], required=true) }}
+            {{ check_code('raw_source', 'source', landing_codes('deaths', 'source'), required=true) }}
             {{ check_value('raw_received_on', 'received_on', 'received_on', required=true) }}
         end as _reject_reason
     from typed

@@ -39,7 +39,7 @@ checked as (
             when key_occurrence > 1 then 'repeated key within the file (record_id)'
             when record_id is null then 'record_id: missing'
             when raw_id_number is null or trim(raw_id_number) = '' then 'id_number: missing'
-            {{ check_code('raw_sentence_type', 'sentence_type', ['1', '2', '3', '4'], required=true) }}
+            {{ check_code('raw_sentence_type', 'sentence_type', landing_codes('incarcerations', 'sentence_type'), required=true) }}
             {{ check_value('raw_start_date', 'start_date', 'start_date', required=true) }}
             {{ check_value('raw_end_date', 'end_date', 'end_date', required=false) }}
         end as _reject_reason

@@ -44,7 +44,7 @@ checked as (
             when key_occurrence > 1 then 'repeated key within the file (log_id)'
             when log_id is null then 'log_id: missing'
             when user_id is null then 'user_id: missing'
-            {{ check_code('raw_op_code', 'op_code', ['LOGIN', 'BENEFIT_DETERMINE', 'STATUS_SUSPEND', 'STATUS_TERMINATE', 'STATUS_RESUME', 'AMOUNT_ADJUST', 'BACKPAY', 'BANK_CHANGE', 'PAYOUT_APPROVE', 'CERT_CONFIRM', 'ROLE_GRANT'], required=true) }}
+            {{ check_code('raw_op_code', 'op_code', landing_codes('operations', 'op_code'), required=true) }}
             {{ check_value('raw_operated_at', 'operated_at', 'operated_at', required=true) }}
         end as _reject_reason
     from typed

@@ -62,13 +62,13 @@ checked as (
             {{ check_value('raw_period_from', 'period_from', 'period_from', required=true) }}
             {{ check_value('raw_period_to', 'period_to', 'period_to', required=true) }}
             {{ check_value('raw_pay_month', 'pay_month', 'pay_month', required=true) }}
-            {{ check_code('raw_payout_type', 'payout_type', ['1', '2', '3'], required=true) }}
+            {{ check_code('raw_payout_type', 'payout_type', landing_codes('payouts', 'payout_type'), required=true) }}
             {{ check_value('raw_amount', 'amount', 'amount', required=true) }}
             when account_no is null then 'account_no: missing'
-            {{ check_code('raw_bank_code', 'bank_code', ['GS', 'NH', 'ZG', 'JS', 'YZ', 'NS'], required=true) }}
-            {{ check_code('raw_channel', 'channel', ['1', '2'], required=true) }}
+            {{ check_code('raw_bank_code', 'bank_code', landing_codes('payouts', 'bank_code'), required=true) }}
+            {{ check_code('raw_channel', 'channel', landing_codes('payouts', 'channel'), required=true) }}
             when payout_batch_id is null then 'batch_id: missing'
-            {{ check_code('raw_pay_status', 'pay_status', ['1', '2', '3'], required=true) }}
+            {{ check_code('raw_pay_status', 'pay_status', landing_codes('payouts', 'pay_status'), required=true) }}
             when created_by is null then 'created_by: missing'
             {{ check_value('raw_paid_on', 'paid_on', 'paid_on', required=true) }}
             when amount < 0 and payout_type <> '3' then concat('amount: negative outside 调整补差: ', raw_amount)

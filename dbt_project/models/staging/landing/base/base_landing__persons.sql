@@ -48,9 +48,9 @@ checked as (
             when person_id is null then 'person_id: missing'
             when raw_id_number is null or trim(raw_id_number) = '' then 'id_number: missing'
             when name is null then 'name: missing'
-            {{ check_code('raw_gender', 'gender', ['1', '2'], required=true) }}
+            {{ check_code('raw_gender', 'gender', landing_codes('persons', 'gender'), required=true) }}
             {{ check_value('raw_birth_date', 'birth_date', 'birth_date', required=true) }}
-            {{ check_code('raw_county_code', 'county_code', ['340400', '340402', '340403', '340404', '340405', '340406', '340421', '340422'], required=true) }}
+            {{ check_code('raw_county_code', 'county_code', landing_codes('persons', 'county_code'), required=true) }}
             {{ check_value('raw_enrolled_on', 'enrolled_on', 'enrolled_on', required=true) }}
         end as _reject_reason
     from typed

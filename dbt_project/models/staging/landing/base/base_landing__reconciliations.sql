@@ -41,7 +41,7 @@ checked as (
             when recon_id is null then 'recon_id: missing key'
             when key_occurrence > 1 then 'repeated key within the file (recon_id)'
             when recon_id is null then 'recon_id: missing'
-            {{ check_code('raw_county_code', 'county_code', ['340400', '340402', '340403', '340404', '340405', '340406', '340421', '340422'], required=true) }}
+            {{ check_code('raw_county_code', 'county_code', landing_codes('reconciliations', 'county_code'), required=true) }}
             {{ check_value('raw_month', 'month', 'month', required=true) }}
             {{ check_value('raw_book_balance', 'book_balance', 'book_balance', required=true) }}
             {{ check_value('raw_bank_balance', 'bank_balance', 'bank_balance', required=true) }}

@@ -34,7 +34,7 @@ checked as (
             when key_occurrence > 1 then 'repeated key within the file (code)'
             when code is null then 'code: missing'
             when name is null then 'name: missing'
-            {{ check_code('raw_level', 'level', ['county', 'town', 'village'], required=true) }}
+            {{ check_code('raw_level', 'level', landing_codes('regions', 'level'), required=true) }}
         end as _reject_reason
     from typed
 ),

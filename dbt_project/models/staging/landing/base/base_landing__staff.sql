@@ -41,8 +41,8 @@ checked as (
             when key_occurrence > 1 then 'repeated key within the file (user_id)'
             when user_id is null then 'user_id: missing'
             when name is null then 'name: missing'
-            {{ check_code('raw_agency_code', 'agency_code', ['340400', '340402', '340403', '340404', '340405', '340406', '340421', '340422'], required=true) }}
-            {{ check_code('raw_employment_status', 'employment_status', ['在岗', '离职', '调离', '退休'], required=true) }}
+            {{ check_code('raw_agency_code', 'agency_code', landing_codes('staff', 'agency_code'), required=true) }}
+            {{ check_code('raw_employment_status', 'employment_status', landing_codes('staff', 'employment_status'), required=true) }}
             {{ check_value('raw_left_on', 'left_on', 'left_on', required=false) }}
         end as _reject_reason
     from typed

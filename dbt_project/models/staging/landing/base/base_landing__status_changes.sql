@@ -47,9 +47,9 @@ checked as (
             when change_id is null then 'change_id: missing'
             when benefit_id is null then 'benefit_id: missing'
             when person_id is null then 'person_id: missing'
-            {{ check_code('raw_from_status', 'from_status', ['1', '2', '4'], required=true) }}
-            {{ check_code('raw_to_status', 'to_status', ['1', '2', '4'], required=true) }}
-            {{ check_code('raw_reason_code', 'reason_code', ['1201', '1202', '1203', '1299', '1401', '1406', '1407', '1499', '2101', '2102', '2199'], required=true) }}
+            {{ check_code('raw_from_status', 'from_status', landing_codes('status_changes', 'from_status'), required=true) }}
+            {{ check_code('raw_to_status', 'to_status', landing_codes('status_changes', 'to_status'), required=true) }}
+            {{ check_code('raw_reason_code', 'reason_code', landing_codes('status_changes', 'reason_code'), required=true) }}
             when operator_id is null then 'operator_id: missing'
             {{ check_value('raw_operated_at', 'operated_at', 'operated_at', required=true) }}
         end as _reject_reason

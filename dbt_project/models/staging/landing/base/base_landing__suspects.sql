@@ -42,10 +42,10 @@ checked as (
             when suspect_id is null then 'suspect_id: missing key'
             when key_occurrence > 1 then 'repeated key within the file (suspect_id)'
             when suspect_id is null then 'suspect_id: missing'
-            {{ check_code('raw_issuer', 'issuer', ['人社部', '省人社厅'], required=true) }}
+            {{ check_code('raw_issuer', 'issuer', landing_codes('suspects', 'issuer'), required=true) }}
             {{ check_value('raw_issued_on', 'issued_on', 'issued_on', required=true) }}
-            {{ check_code('raw_suspect_type', 'suspect_type', ['死亡冒领', '服刑人员领取', '重复领取', '其他'], required=true) }}
-            {{ check_code('raw_county_code', 'county_code', ['340400', '340402', '340403', '340404', '340405', '340406', '340421', '340422'], required=true) }}
+            {{ check_code('raw_suspect_type', 'suspect_type', landing_codes('suspects', 'suspect_type'), required=true) }}
+            {{ check_code('raw_county_code', 'county_code', landing_codes('suspects', 'county_code'), required=true) }}
         end as _reject_reason
     from typed
 ),

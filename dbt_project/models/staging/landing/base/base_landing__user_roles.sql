@@ -35,7 +35,7 @@ checked as (
             when granted_on is null then 'granted_on: missing key'
             when key_occurrence > 1 then 'repeated key within the file (user_id+role_code+granted_on)'
             when user_id is null then 'user_id: missing'
-            {{ check_code('raw_role_code', 'role_code', ['BEN_ENTRY', 'BEN_REVIEW', 'PAY', 'CERT', 'SYS_ADMIN', 'SEC_ADMIN', 'AUDIT_ADMIN', 'FIN_ACCOUNTANT', 'FIN_CASHIER', 'INSPECT'], required=true) }}
+            {{ check_code('raw_role_code', 'role_code', landing_codes('user_roles', 'role_code'), required=true) }}
             {{ check_value('raw_granted_on', 'granted_on', 'granted_on', required=true) }}
             {{ check_value('raw_revoked_on', 'revoked_on', 'revoked_on', required=false) }}
         end as _reject_reason

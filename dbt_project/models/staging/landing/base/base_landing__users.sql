@@ -43,11 +43,11 @@ checked as (
             when key_occurrence > 1 then 'repeated key within the file (user_id)'
             when user_id is null then 'user_id: missing'
             when name is null then 'name: missing'
-            {{ check_code('raw_org_county_code', 'org_county_code', ['340400', '340402', '340403', '340404', '340405', '340406', '340421', '340422'], required=true) }}
-            {{ check_code('raw_account_status', 'account_status', ['0', '1'], required=true) }}
+            {{ check_code('raw_org_county_code', 'org_county_code', landing_codes('users', 'org_county_code'), required=true) }}
+            {{ check_code('raw_account_status', 'account_status', landing_codes('users', 'account_status'), required=true) }}
             {{ check_value('raw_created_on', 'created_on', 'created_on', required=false) }}
             {{ check_value('raw_disabled_on', 'disabled_on', 'disabled_on', required=false) }}
-            {{ check_code('raw_login_method', 'login_method', ['1', '2', '3'], required=true) }}
+            {{ check_code('raw_login_method', 'login_method', landing_codes('users', 'login_method'), required=true) }}
         end as _reject_reason
     from typed
 ),
