@@ -315,6 +315,7 @@ def release(lock: WriterLock) -> None:
         return
     lock.released = True
     _HELD.pop(lock.warehouse, None)
+    unlink_for_dbt(lock)  # dbt's link to this run's building file: of no use to anyone after the run
     for name in (ENV_RUN_ID, ENV_RUN_LOCK, ENV_PARENT_PID):
         os.environ.pop(name, None)
     try:
