@@ -396,7 +396,10 @@ def remove_leftovers(warehouse: Path, keep_run: str) -> list[Path]:
     removed = []
     for p in leftovers(warehouse, keep_run):
         try:
-            p.unlink()
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)  # DuckDB's spill directory of a dead run (`<building>.tmp`)
+            else:
+                p.unlink()
             removed.append(p)
         except FileNotFoundError:
             pass
