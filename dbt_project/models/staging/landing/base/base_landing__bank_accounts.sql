@@ -51,7 +51,7 @@ final as (
         holder_nid,
         holder_nid is not null as holder_id_valid,
         opened_on,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

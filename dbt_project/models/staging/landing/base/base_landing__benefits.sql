@@ -80,7 +80,7 @@ final as (
         status_reason,
         status_since,
         account_no,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -61,7 +61,7 @@ final as (
         status,
         activated_on,
         activation_mode,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -55,7 +55,7 @@ final as (
         result,
         operator_id,
         reviewer_id,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -55,7 +55,7 @@ final as (
         death_date,
         source,
         received_on,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -60,7 +60,7 @@ final as (
         operated_at,
         reviewer_id,
         client_ip,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

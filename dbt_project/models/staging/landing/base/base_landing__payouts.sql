@@ -94,7 +94,7 @@ final as (
         created_by,
         reviewed_by,
         paid_on,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -58,7 +58,7 @@ final as (
         bank_balance,
         prepared_by,
         reviewed_by,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -44,7 +44,7 @@ final as (
         name,
         level,
         parent_code,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -58,7 +58,7 @@ final as (
         post,
         employment_status,
         left_on,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

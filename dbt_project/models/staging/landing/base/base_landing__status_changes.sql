@@ -67,7 +67,7 @@ final as (
         reviewer_id,
         operated_at,
         op_batch_id,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

@@ -61,7 +61,7 @@ final as (
         name,
         county_code,
         description,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

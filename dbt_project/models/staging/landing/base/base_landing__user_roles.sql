@@ -47,7 +47,7 @@ final as (
         role_code,
         granted_on,
         revoked_on,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,

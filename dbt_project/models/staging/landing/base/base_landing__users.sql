@@ -63,7 +63,7 @@ final as (
         created_on,
         disabled_on,
         login_method,
-        raw_content,
+        case when _reject_reason is not null then raw_content end as raw_content,
         _reject_reason,
         _batch_id,
         _batch_version,
