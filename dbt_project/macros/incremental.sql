@@ -36,12 +36,7 @@
 {# Spark: DELETE needs a Delta (or Iceberg) table; on plain parquet a rejected-after-staging
    batch is removed by a --full-refresh of the staging layer (docs/SCALE.md). #}
 {% macro spark__drop_rejected_batch_versions() -%}
-    {%- if is_incremental() and config.get('file_format') in ('delta', 'iceberg') -%}
-    delete from {{ this }}
-    where exists (
-        select 1 from {{ source('landing', 'batches') }} as b
-        where b.status = 'rejected' and b.batch_id = {{ this }}._batch_id
-          and b.batch_version = {{ this }}._batch_version
-    )
+    {%- if config.get('file_format') in ('delta', 'iceberg') -%}
+    {{ default__drop_rejected_batch_versions() }}
     {%- endif -%}
 {%- endmacro %}

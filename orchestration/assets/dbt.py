@@ -158,15 +158,11 @@ STAGING_CODE = "raw.staging_code"
 
 def staging_code_digest() -> str:
     """sha256 of everything that decides how a delivered row is parsed and judged."""
-    import hashlib
+    from pension_risk.run_inputs import files_digest
 
     root = Path(dbt_project.project_dir)
-    h = hashlib.sha256()
-    files = sorted([*(root / "models" / "staging").rglob("*.sql"), *(root / "macros").rglob("*.sql"),
-                    root / "dbt_project.yml"])
-    for path in files:
-        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return files_digest([*(root / "models" / "staging").rglob("*.sql"), *(root / "macros").rglob("*.sql"),
+                         root / "dbt_project.yml"], root).hexdigest()
 
 
 def _staging_built_with(building: str) -> str | None:

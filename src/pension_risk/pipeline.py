@@ -164,6 +164,7 @@ def _nothing_new(landing: Path, warehouse: Path, cases: Path | None) -> RunResul
     from pension_risk import run_inputs
     from pension_risk.cases.store import default_store_path
     from pension_risk.ingest.discovery import discover_batches
+    from pension_risk.ingest.loader import rejected_before_reason
 
     if published.wal_of(warehouse).exists():
         return None  # a crashed read-write session's WAL: a real run removes it and publishes a clean file
@@ -190,7 +191,7 @@ def _nothing_new(landing: Path, warehouse: Path, cases: Path | None) -> RunResul
             return None  # a batch the published file does not know: not a no-op after all
         if status == "rejected":
             run.batches.append({"batch_id": folder.batch_id, "version": version, "status": "rejected-before",
-                                "reason": f"rejected earlier (version {version}), files unchanged since: {reason}"})
+                                "reason": rejected_before_reason(version, reason)})
         else:
             run.batches.append({"batch_id": folder.batch_id, "version": version, "status": "skipped",
                                 "reason": None})

@@ -41,6 +41,14 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def files_digest(paths, root: Path, h=None):
+    """sha256 over files' paths (relative to `root`) and contents, in path order."""
+    h = h or hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + _sha(path.read_bytes()).encode())
+    return h
+
+
 def code_digest() -> str:
     from expectations.batch import config_path
 
@@ -50,8 +58,7 @@ def code_digest() -> str:
         for folder, dirs, names in os.walk(ROOT / top):
             dirs[:] = [d for d in dirs if d not in _SKIP_PARTS and not d.startswith(".")]
             files += [Path(folder, n) for n in names if Path(n).suffix in suffixes]
-        for path in sorted(files):
-            h.update(str(path.relative_to(ROOT)).encode() + b"\0" + _sha(path.read_bytes()).encode())
+        files_digest(files, ROOT, h)
     cfg = config_path()
     h.update(b"quality-config\0" + (_sha(cfg.read_bytes()).encode() if cfg.is_file() else b"missing"))
     return h.hexdigest()

@@ -345,6 +345,11 @@ def _unchanged(folder: Path, spec: FileSpec, before: FileStat) -> None:
                             "the file changed while it was being read (still being copied?)")
 
 
+def rejected_before_reason(version: int, reason: str | None) -> str:
+    """The reason of a batch left as rejected because its files did not change since."""
+    return f"rejected earlier (version {version}), files unchanged since: {reason or ''}"
+
+
 def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None = None,
                  progress: Callable[[str], None] = lambda _m: None,
                  on_rows: Callable[[int], None] = lambda _n: None) -> BatchResult:
@@ -374,7 +379,7 @@ def ingest_batch(con, folder: BatchFolder, now: dt.datetime, tmpdir: Path | None
                 and not _thresholds_changed(con, batch_id, v):
             earlier = con.execute("select reason from raw.batches where batch_id = ? and batch_version = ?",
                                   [batch_id, v]).fetchone()
-            reason = f"rejected earlier (version {v}), files unchanged since: {earlier[0] if earlier else ''}"
+            reason = rejected_before_reason(v, earlier[0] if earlier else "")
             return BatchResult(batch_id, v, "rejected-before", reason, as_of)
     version = (max(v for v, _s, _st in seen) + 1) if seen else 1
     if manifest_error is not None:
