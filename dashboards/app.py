@@ -79,7 +79,9 @@ def _page_of_browser_url() -> str | None:
 if principal is None:
     # not logged in: every URL resolves (no "page not found"), but no page runs
     resolved = st.navigation(_all_pages(), position="hidden").url_path
-    st.session_state[REQUESTED_KEY] = resolved or _page_of_browser_url()
+    # the address the browser shows first: a run the login widget triggers itself (its cookie
+    # component) may resolve the default page before the URL's page is known
+    st.session_state[REQUESTED_KEY] = _page_of_browser_url() or resolved
     st.stop()
 
 allowed = [s for s in PAGES if s in pages_for(principal) and (VIEWS / f"{s}.py").exists()]
@@ -88,6 +90,8 @@ for i, stem in enumerate(allowed):
     sections.setdefault(PAGES[stem][0], []).append(_page(stem, default=(i == 0)))
 navigation = st.navigation(sections)
 requested = st.session_state.pop(REQUESTED_KEY, None)
+if requested is not None:  # the first run after the login: the URL still shows the page asked for
+    requested = _page_of_browser_url() or requested
 if requested and requested != navigation.url_path:
     target = next((p for pages in sections.values() for p in pages if p.url_path == requested), None)
     if target is not None:

@@ -202,7 +202,10 @@ def test_verifier_opens_a_link_logs_in_with_one_click_and_reads_no_english(repor
         page.get_by_label("密码").fill(password(login))
         page.get_by_role("button", name="登录").click()          # once
         page.wait_for_selector("text=退出登录", timeout=60_000)    # logged in by the first click
-        page.wait_for_selector("h1:has-text('自查清单')", timeout=60_000)
+        try:
+            page.wait_for_selector("h1:has-text('自查清单')", timeout=60_000)
+        except Exception as exc:  # say which page opened instead
+            raise AssertionError(f"after the login: {page.url}\n{page.evaluate(VISIBLE_TEXT_JS)[:600]}") from exc
         assert page.url.endswith("/cases_checklist")
         for title in ("风险台账", "案件核查", "自查清单"):
             go(page, title)
