@@ -85,6 +85,7 @@ class WarehouseResource(ConfigurableResource):
         # dbt opens the building file through a link whose path is the same every run, so dbt
         # parses the project only when it changed (pension_risk.published.dbt_path)
         os.environ["PENSION_RISK_DB"] = str(published.link_for_dbt(lock))
+        os.environ[published.MEMORY_LIMIT_ENV] = published.memory_limit()  # dbt's cap is the run's cap
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         lock, self._lock = self._lock, None

@@ -126,3 +126,23 @@ def test_dagster_definitions_load():
     assert {"landing/payouts", "staging/stg_landing__payouts", "marts/risk_flags", "published_warehouse"} <= keys
     checks = {k.name for k in repo.asset_graph.asset_check_keys}
     assert "no_blocking_failure" in checks  # the quality gate (orchestration/assets/quality.py)
+
+
+def test_memory_cap_is_one_figure_for_the_run_and_dbt(tmp_path, monkeypatch):
+    """dbt's profile reads the pipeline's cap with the same default; a writer connection applies it."""
+    import re
+
+    import yaml
+
+    from pension_risk import published
+
+    profile = yaml.safe_load((Path(__file__).parents[1] / "dbt_project" / "profiles.yml").read_text())
+    setting = profile["pension_risk"]["outputs"]["duckdb"]["settings"]["memory_limit"]
+    assert re.fullmatch(r"\{\{ env_var\('(\w+)', '([^']+)'\) \}\}", setting).groups() == (
+        published.MEMORY_LIMIT_ENV, published.DEFAULT_MEMORY_LIMIT)
+    monkeypatch.setenv(published.MEMORY_LIMIT_ENV, "300MB")
+    con = published.connect_building(tmp_path / "w.duckdb")
+    try:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+    finally:
+        con.close()

@@ -141,7 +141,7 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     published.settle_dbt_wal(warehouse.lock)
     if not invocation.is_successful():
         raise Failure(description=dbt_failures(run_results(invocation)))
-    con = duckdb.connect(str(warehouse.building))
+    con = published.connect_building(warehouse.building)
     try:
         con.execute(f"create or replace table {STAGING_CODE} as select ? as digest, current_timestamp as built_at",
                     [code])

@@ -1,7 +1,6 @@
 """Ingestion assets: the raw layer of the building warehouse (dbt sources `landing` and `cases`)."""
 
 
-import duckdb
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -42,7 +41,7 @@ def landing_extracts(context: AssetExecutionContext, warehouse: WarehouseResourc
     # the next run with the same inputs has nothing new (pension_risk/run_inputs.py)
     inputs = run_inputs.fingerprint(warehouse.landing, warehouse.cases)
     prepare_building_copy(warehouse)
-    con = duckdb.connect(str(warehouse.building))
+    con = published.connect_building(warehouse.building)
     try:
         run_inputs.record(con, inputs, warehouse.run_id)
         results = ingest_landing(con, warehouse.landing, progress=lambda m: published.note(f"ingest: loading {m}"),
@@ -79,7 +78,7 @@ def case_store_snapshot(context: AssetExecutionContext, warehouse: WarehouseReso
         raise Failure(description=f"no building file of this run ({warehouse.building.name}): the case store "
                       "snapshot goes into the run's own build; materialize the whole job")
     records, answers = snapshot_for_warehouse(warehouse.cases)
-    con = duckdb.connect(str(warehouse.building))
+    con = published.connect_building(warehouse.building)
     try:
         for table, frame in (("case_records", records), ("checklist_answers", answers)):
             cols = [r[0] for r in con.execute(

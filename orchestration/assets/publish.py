@@ -5,7 +5,6 @@ leftover building file of another run, a build with a step or model missing
 (pension_risk.published.mark_complete / publish).
 """
 
-import duckdb
 from dagster import AssetExecutionContext, DagsterEventType, Failure, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets.dbt import screening_models, staging_models
@@ -53,7 +52,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         # every relation of the dbt assets this process loaded (the same set the run built)
         info = published.mark_complete(lock, sorted(
             (k.path[0], k.path[-1]) for k in [*staging_models.keys, *screening_models.keys]))
-        con = duckdb.connect(str(lock.building))
+        con = published.connect_building(lock.building)
         try:
             # the builds published so far (orchestration/assets/dbt.py replays the batches after the last one)
             con.execute("create table if not exists raw.build_log (batch_id varchar, as_of date, published_at timestamp)")

@@ -15,7 +15,6 @@ results in raw.quality_checks (marts.quality_checks) and, for a failed `block` c
 
 import datetime as dt
 
-import duckdb
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -95,7 +94,7 @@ def quality_gate(context: AssetExecutionContext, warehouse: WarehouseResource, d
         raise Failure(description=str(exc)) from None
     stop = config.get("on_block", "reject_batch") == "stop_run"
     now = dt.datetime.now().replace(microsecond=0)
-    con = duckdb.connect(str(warehouse.building))
+    con = published.connect_building(warehouse.building)
     try:
         from pension_risk.ingest.loader import ensure_raw_schema
 

@@ -122,9 +122,7 @@ def settle_dbt_wal(lock: WriterLock) -> None:
     """Fold a WAL dbt left beside the link into the building file (DuckDB names the WAL after the path it opened)."""
     link = dbt_path(lock.warehouse)
     if wal_of(link).exists() and lock.building.exists() and os.path.realpath(link) == str(lock.building.resolve()):
-        import duckdb
-
-        con = duckdb.connect(str(link))
+        con = connect_building(link)
         con.execute("checkpoint")
         con.close()
 
@@ -134,7 +132,46 @@ def unlink_for_dbt(lock: WriterLock) -> None:
     try:
         if os.readlink(link) == lock.building.name:
             link.unlink()
+            _remove_path(spill_dir(link))
     except OSError:
+        pass
+
+
+# ------------------------------------------------------------------ memory
+
+#: how much memory DuckDB may use in a run's writer connections and in dbt (each one process, one
+#: database instance); beyond it DuckDB spills to :func:`spill_dir`. Without a cap DuckDB takes 80 %
+#: of RAM and, at a million persons, the run's process tree peaked at 16.6 GB (docs/PERFORMANCE.md).
+MEMORY_LIMIT_ENV = "PENSION_RISK_MEMORY_LIMIT"
+#: the default cap; dbt_project/profiles.yml reads the same variable with the same default
+#: (tests/test_pipeline.py checks they agree)
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
+def memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+
+
+def spill_dir(path: Path) -> Path:
+    """DuckDB's temporary directory of a database opened by `path` (its default, `<path>.tmp`)."""
+    return path.with_name(path.name + ".tmp")
+
+
+def connect_building(path: Path):
+    """A read-write connection to a run's building file, under the run's memory cap."""
+    import duckdb
+
+    return duckdb.connect(str(path), config={"memory_limit": memory_limit()})
+
+
+def _remove_path(p: Path) -> None:
+    """Delete a file, a link or a directory (a spill directory); nothing if it is gone."""
+    try:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+    except FileNotFoundError:
         pass
 
 
@@ -394,15 +431,10 @@ def leftovers(warehouse: Path, keep_run: str | None = None) -> list[Path]:
 def remove_leftovers(warehouse: Path, keep_run: str) -> list[Path]:
     """Delete other runs' building files. Only the lock holder calls this."""
     removed = []
-    for p in leftovers(warehouse, keep_run):
-        try:
-            if p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p)  # DuckDB's spill directory of a dead run (`<building>.tmp`)
-            else:
-                p.unlink()
+    for p in leftovers(warehouse, keep_run):  # files, links and a dead run's spill directory
+        if p.exists() or p.is_symlink():
+            _remove_path(p)
             removed.append(p)
-        except FileNotFoundError:
-            pass
     return removed
 
 
@@ -411,8 +443,8 @@ def discard_building(lock: WriterLock, keep_link: bool = False) -> None:
 
     And dbt's link to it (:func:`dbt_path`), unless `keep_link` (the run is starting its build).
     """
-    for p in (lock.building, wal_of(lock.building), lock.building.with_name(lock.building.name + ".tmp")):
-        p.unlink(missing_ok=True)
+    for p in (lock.building, wal_of(lock.building), spill_dir(lock.building)):
+        _remove_path(p)
     if not keep_link:
         unlink_for_dbt(lock)
 
@@ -431,18 +463,16 @@ def _check_no_writer(warehouse: Path, doing: str) -> None:
 
 def prepare_building(lock: WriterLock) -> Path:
     """Start the run from a private copy of the published file (or from nothing), tagged with the run id."""
-    import duckdb
-
     building = lock.building
     discard_building(lock, keep_link=True)
     if lock.warehouse.exists():
         _check_no_writer(lock.warehouse, "nothing was copied or published")
-        tmp = building.with_name(building.name + ".tmp")
+        tmp = spill_dir(building)  # the copy's name until it is complete (DuckDB spills there later)
         os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, FILE_MODE))  # private before a byte is copied
         os.chmod(tmp, FILE_MODE)
         shutil.copyfile(lock.warehouse, tmp)
         os.replace(tmp, building)
-    con = duckdb.connect(str(building))
+    con = connect_building(building)
     os.chmod(building, FILE_MODE)  # a new file: private before any data is written into it
     try:
         con.execute("create schema if not exists raw")
@@ -490,7 +520,6 @@ def mark_complete(lock: WriterLock, required: list[tuple[str, str]]) -> dict:
 
     Raises BuildIncomplete when it is not (then nothing is published).
     """
-    import duckdb
 
     building = lock.building
     if not building.exists():
@@ -498,7 +527,7 @@ def mark_complete(lock: WriterLock, required: list[tuple[str, str]]) -> dict:
             f"no building file of run {lock.run_id} ({building.name}): only a whole run (ingest, dbt build, "
             "checks) can publish; nothing published"
         )
-    con = duckdb.connect(str(building))
+    con = connect_building(building)
     try:
         owner = build_owner(con)
         if owner != lock.run_id:
