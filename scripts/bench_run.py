@@ -29,6 +29,8 @@ import threading
 import time
 from pathlib import Path
 
+from pension_risk.published import memory_limit  # the DuckDB memory cap every run applies
+
 BIN = Path(sys.executable).parent
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NODE_LINE = re.compile(r"\d+ of \d+ (?:OK|PASS|WARN|ERROR|FAIL)\S* (?:created|loaded|ran|.*?) (?:sql )?"
@@ -182,7 +184,7 @@ def main() -> int:
 
     print()
     print(f"persons {args.persons:,}, {len(batches)} batches, {rows:,} CSV rows, {csv_bytes / 1e6:,.0f} MB of CSV "
-          f"(seed {args.seed}); machine: {os.cpu_count()} cores")
+          f"(seed {args.seed}); machine: {os.cpu_count()} cores; DuckDB memory cap {memory_limit()}")
     print(f"{'step':46} {'seconds':>9} {'x floor':>8} {'peak RSS':>10} exit")
     print(f"{'floor: count(*) over every CSV once':46} {floor:9.1f} {1:8.1f} {'':>10}")
     for name, seconds, code, peak in results:

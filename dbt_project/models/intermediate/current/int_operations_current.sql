@@ -9,10 +9,10 @@ staged as (
     inner join usable on stg._batch_id = usable.batch_id
 ),
 
-ranked as (
+versioned as (
     select
         staged.*,
-        row_number() over (partition by log_id order by _batch_id desc) as version_rank
+        {{ latest_batch_of('log_id') }} as latest_batch_id
     from staged
 ),
 
@@ -29,8 +29,8 @@ final as (
         _batch_id,
         _file,
         _row_number
-    from ranked
-    where version_rank = 1
+    from versioned
+    where _batch_id = latest_batch_id
 )
 
 select * from final
