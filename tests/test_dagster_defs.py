@@ -199,3 +199,28 @@ def test_cli_run_is_recorded_in_the_instance_of_dagster_home(example_landing, tm
                 "no_blocking_failure"} <= checks
         assert not [c for c in checks if re.search(r"_{3,}", c)]
 
+
+
+def test_schedule_starts_no_run_on_a_night_with_nothing_new(example_warehouse, monkeypatch):
+    """Nothing new since the published build: the tick skips, saying why; a touched file is a run."""
+    import os
+
+    from dagster import RunRequest, SkipReason, build_schedule_context
+
+    from orchestration.schedules import nightly_schedule
+
+    landing = example_warehouse.parent / "landing"
+    monkeypatch.setenv("PENSION_RISK_LANDING", str(landing))
+    monkeypatch.setenv("PENSION_RISK_WAREHOUSE", str(example_warehouse))
+    skipped = nightly_schedule(build_schedule_context())
+    assert isinstance(skipped, SkipReason)
+    assert skipped.skip_message.startswith("nothing new since the run that published")
+
+    payouts = sorted(landing.glob("*/payouts.csv"))[-1]
+    before = payouts.stat()
+    os.utime(payouts, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))  # re-delivered
+    try:
+        assert isinstance(nightly_schedule(build_schedule_context()), RunRequest)
+    finally:
+        os.utime(payouts, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert isinstance(nightly_schedule(build_schedule_context()), SkipReason)

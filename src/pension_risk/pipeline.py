@@ -162,17 +162,10 @@ def _nothing_new(landing: Path, warehouse: Path, cases: Path | None) -> RunResul
     import duckdb
 
     from pension_risk import run_inputs
-    from pension_risk.cases.store import default_store_path
     from pension_risk.ingest.discovery import discover_batches
     from pension_risk.ingest.loader import rejected_before_reason
 
-    if published.wal_of(warehouse).exists():
-        return None  # a crashed read-write session's WAL: a real run removes it and publishes a clean file
-    stored = run_inputs.stored(warehouse)
-    if stored is None:
-        return None
-    store = Path(cases).resolve() if cases else default_store_path(warehouse.resolve())
-    if run_inputs.fingerprint(landing, store) != stored:
+    if not run_inputs.unchanged(landing, warehouse, cases):
         return None
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

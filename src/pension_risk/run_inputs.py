@@ -126,3 +126,20 @@ def stored(warehouse: Path) -> str | None:
     finally:
         con.close()
     return row[0] if row else None
+
+
+def unchanged(landing: Path, warehouse: Path, cases: Path | None = None) -> bool:
+    """True when the published `warehouse` was built from exactly these inputs (nothing new to run).
+
+    False when there is no fingerprint, or a WAL beside the file (a crashed read-write session:
+    a real run removes it and publishes a clean file). `cases` defaults to the store beside the file.
+    """
+    from pension_risk import published
+    from pension_risk.cases.store import default_store_path
+
+    warehouse = Path(warehouse).resolve()
+    if published.wal_of(warehouse).exists():
+        return False
+    recorded = stored(warehouse)
+    store = Path(cases).resolve() if cases else default_store_path(warehouse)
+    return recorded is not None and fingerprint(landing, store) == recorded
