@@ -13,6 +13,10 @@ from orchestration.project import dbt_project
 from pension_risk import published
 from pension_risk.childproc import dbt_executable
 
+#: where the job reads batches and publishes (the resources, the sensor and the schedule read these)
+LANDING_ENV = "PENSION_RISK_LANDING"
+WAREHOUSE_ENV = "PENSION_RISK_WAREHOUSE"
+
 #: the Dagster concurrency pool of every asset that writes the warehouse; its limit (1) is in
 #: orchestration/dagster_home/dagster.yaml (`concurrency: pools:`), enforced per run
 WAREHOUSE_WRITER_POOL = "warehouse_writer"
@@ -107,8 +111,8 @@ def default_resources() -> dict:
     """Resources for `dagster dev`: paths from the environment (the demo by default)."""
     return {
         "warehouse": WarehouseResource(
-            landing_dir=EnvVar("PENSION_RISK_LANDING"),
-            warehouse_path=EnvVar("PENSION_RISK_WAREHOUSE"),
+            landing_dir=EnvVar(LANDING_ENV),
+            warehouse_path=EnvVar(WAREHOUSE_ENV),
         ),
         "dbt": dbt_resource(),
     }

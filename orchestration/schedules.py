@@ -13,6 +13,7 @@ from pathlib import Path
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
 from orchestration.jobs import nightly_job
+from orchestration.resources import LANDING_ENV, WAREHOUSE_ENV
 from pension_risk import run_inputs
 
 
@@ -25,7 +26,7 @@ from pension_risk import run_inputs
 )
 def nightly_schedule(context: ScheduleEvaluationContext):
     """A run, unless the published warehouse already holds everything (paths as the job's resources)."""
-    landing, warehouse = os.environ.get("PENSION_RISK_LANDING"), os.environ.get("PENSION_RISK_WAREHOUSE")
+    landing, warehouse = os.environ.get(LANDING_ENV), os.environ.get(WAREHOUSE_ENV)
     if landing and warehouse and run_inputs.unchanged(Path(landing), Path(warehouse)):
         return SkipReason(f"nothing new since the run that published {warehouse}: "
                           "the same batches, case store and code")

@@ -141,5 +141,7 @@ def unchanged(landing: Path, warehouse: Path, cases: Path | None = None) -> bool
     if published.wal_of(warehouse).exists():
         return False
     recorded = stored(warehouse)
+    if recorded is None:
+        return False
     store = Path(cases).resolve() if cases else default_store_path(warehouse)
-    return recorded is not None and fingerprint(landing, store) == recorded
+    return fingerprint(landing, store) == recorded
