@@ -3,6 +3,12 @@
   from period_from to period_to inclusive, with the per-month amount
   (amount / number of covered months, unrounded, for evidence; rule amounts use payout_share: amount x k / n once per payout, exact decimals).
 #}
+{#
+  A view: expanding a payout into its months costs less than writing 36 M rows (1 M persons) and
+  reading them back; R27 expands only the ids paid under several benefits, R01 and R10 join it
+  to the deceased and the imprisoned.
+#}
+{{ config(materialized='view') }}
 with paid_payouts as (
     select * from {{ ref('int_payouts_screened') }}
     where is_paid

@@ -7,13 +7,35 @@
   (170 -> 110, 1407) whose payouts do not overlap is not a duplicate.
   county_code and person_id: the person record with the smallest person_id of the id.
 #}
-with covered_months as (
-    select * from {{ ref('int_payouts_covered_months') }}
-),
-
-persons as (
+with persons as (
     select * from {{ ref('int_persons_current') }}
     where nid is not null
+),
+
+-- only an id paid under two or more benefits can have a duplicated month: the covered months
+-- of every other id (nearly all) are never expanded
+paid_payouts as (
+    select * from {{ ref('int_payouts_screened') }}
+    where is_paid
+),
+
+ids_paid_under_several_benefits as (
+    select persons.nid
+    from paid_payouts
+    inner join persons on paid_payouts.person_id = persons.person_id
+    group by persons.nid
+    having min(paid_payouts.benefit_id) <> max(paid_payouts.benefit_id)
+),
+
+candidate_persons as (
+    select persons.person_id
+    from persons
+    inner join ids_paid_under_several_benefits on persons.nid = ids_paid_under_several_benefits.nid
+),
+
+covered_months as (
+    select * from {{ ref('int_payouts_covered_months') }}
+    where person_id in (select person_id from candidate_persons)
 ),
 
 benefits as (
