@@ -12,7 +12,7 @@ dashboards/auth.py) and returns only what its role may receive:
   gets :class:`NotAllowed`.
 
 Warehouse reads open a short-lived read-only DuckDB connection to the published
-file (env PENSION_RISK_WAREHOUSE, default demo/warehouse.duckdb) and close it at
+file (pension_risk.published.default_warehouse()) and close it at
 once, so a nightly run can publish a new file (os.replace) at any moment. Results
 are cached with st.cache_data keyed on the published version, which is read
 through the same connection as the data (``_version_of``), so a process that
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pension_risk import published
 from pension_risk.access import accounts as accounts_mod
 from pension_risk.access import audit, masking
 from pension_risk.access.roles import AccessDenied, Principal, pages_for
@@ -44,7 +44,6 @@ from pension_risk.cases import queries, service
 from pension_risk.cases.store import CaseStore
 from pension_risk.report.columns import BASIC_COLUMNS, PROBLEM_COLUMNS, TOTAL_CODE, Column
 
-DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
 PRINCIPAL_KEY = "pension_risk_principal"
 SOURCE = "dashboard"
 
@@ -100,7 +99,7 @@ def note_unmasked_view(page: str, target: str) -> None:
 # ---------------------------------------------------------------- the published file
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("PENSION_RISK_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    return published.default_warehouse()
 
 
 def store_path() -> Path:
@@ -110,7 +109,7 @@ def store_path() -> Path:
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise WarehouseUnavailable(
-            f"找不到已发布的数据仓库文件：{path}（请先运行 pension-risk run，或设置环境变量 PENSION_RISK_WAREHOUSE）"
+            f"找不到已发布的数据仓库文件：{path}（请先运行 pension-risk run，或设置环境变量 {published.WAREHOUSE_ENV}）"
         )
     last: Exception | None = None
     for attempt in range(3):  # a publish may replace the file between stat and open

@@ -13,9 +13,10 @@ from orchestration.project import dbt_project
 from pension_risk import published
 from pension_risk.childproc import dbt_executable
 
-#: where the job reads batches and publishes (the resources, the sensor and the schedule read these)
-LANDING_ENV = "PENSION_RISK_LANDING"
-WAREHOUSE_ENV = "PENSION_RISK_WAREHOUSE"
+#: where the job reads batches and publishes (the resources, the sensor and the schedule read these;
+#: the names are defined once, with the readers' defaults, in pension_risk.published)
+LANDING_ENV = published.LANDING_ENV
+WAREHOUSE_ENV = published.WAREHOUSE_ENV
 
 #: the Dagster concurrency pool of every asset that writes the warehouse; its limit (1) is in
 #: orchestration/dagster_home/dagster.yaml (`concurrency: pools:`), enforced per run

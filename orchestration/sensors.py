@@ -23,7 +23,7 @@ import duckdb
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from orchestration.jobs import nightly_job
-from orchestration.resources import LANDING_ENV, WAREHOUSE_ENV
+from pension_risk import published
 from pension_risk.ingest import fingerprint
 from pension_risk.ingest.discovery import discover_batches
 
@@ -114,8 +114,7 @@ def evaluate(landing: Path, warehouse: Path, previous: dict[str, str] | None = N
 
 @sensor(job=nightly_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
 def landing_sensor(context: SensorEvaluationContext):
-    landing = Path(os.environ.get(LANDING_ENV, "demo/landing"))
-    warehouse = Path(os.environ.get(WAREHOUSE_ENV, "demo/warehouse.duckdb"))
+    landing, warehouse = published.default_landing(), published.default_warehouse()
     if not landing.is_dir():
         return SkipReason(f"landing directory {landing} not found")
     try:

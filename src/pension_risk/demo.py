@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from pension_risk.published import LANDING_ENV, WAREHOUSE_ENV
+
 ACCOUNTS_FILE = "demo_accounts.txt"
 #: The demo's accounts: one per role; the verifier and a reviewer for 田家庵区 (340403), city-level ones too.
 DEMO_ACCOUNTS: dict[str, tuple[str, str, str | None]] = {
@@ -78,10 +80,10 @@ def run_demo(persons: int = 20000, directory: Path = Path("demo")) -> int:
         print(f"  {login:<16} {password:<20} {ROLE_LABELS[role]}（{agency or '全市'}）{name}")
     print(
         "\nNext:\n"
-        f"  dashboard : PENSION_RISK_WAREHOUSE={warehouse} .venv/bin/streamlit run dashboards/app.py"
+        f"  dashboard : {WAREHOUSE_ENV}={warehouse} .venv/bin/streamlit run dashboards/app.py"
         "   (log in with an account above)\n"
-        f"  Dagster UI: DAGSTER_HOME={dagster_home} PENSION_RISK_LANDING={landing} "
-        f"PENSION_RISK_WAREHOUSE={warehouse} "
+        f"  Dagster UI: DAGSTER_HOME={dagster_home} {LANDING_ENV}={landing} "
+        f"{WAREHOUSE_ENV}={warehouse} "
         ".venv/bin/dagster dev -m orchestration.definitions\n"
         f"  SQL       : .venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
         ".sql('select rule_code, count(*) from marts.risk_flags group by 1 order by 1'))\"\n"

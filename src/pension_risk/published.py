@@ -49,6 +49,24 @@ ENV_PARENT_PID = "PENSION_RISK_PARENT_PID"
 #: the fault-injection suite can kill it at an exact point (tests/test_faults.py).
 ENV_FAILPOINTS = "PENSION_RISK_FAILPOINTS"
 
+#: where the readers (dashboard, case tools) and the Dagster resources find the published warehouse
+#: and the landing directory when no path is given; the defaults are the demo's (`pension-risk demo`)
+WAREHOUSE_ENV = "PENSION_RISK_WAREHOUSE"
+LANDING_ENV = "PENSION_RISK_LANDING"
+DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
+DEFAULT_LANDING = Path("demo/landing")
+
+
+def default_warehouse() -> Path:
+    """The published warehouse a reader opens: $PENSION_RISK_WAREHOUSE, else the demo's (an empty value counts as unset)."""
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
+
+
+def default_landing() -> Path:
+    """The landing directory the sensor watches: $PENSION_RISK_LANDING, else the demo's."""
+    return Path(os.environ.get(LANDING_ENV) or DEFAULT_LANDING)
+
+
 #: The published warehouse holds every recipient's personal data: owner and group only
 #: (the dashboard's service account reads it through the group; README, "service account").
 FILE_MODE = 0o640

@@ -1,7 +1,7 @@
 """Read-only reads of the published warehouse for verification (核查) work.
 
 Every function opens a short-lived read-only DuckDB connection to the warehouse
-(default: env PENSION_RISK_WAREHOUSE, else demo/warehouse.duckdb) and closes it
+(default: pension_risk.published.default_warehouse()) and closes it
 before returning, so a nightly publish (os.replace) is never blocked and a reader
 always sees one consistent file. Current recorded values come from the case store
 (`overlay_store`), because the store changes between rebuilds.
@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pension_risk import published
 from pension_risk.cases.store import CASE_FIELDS, CASE_REVIEW_COLUMNS, CaseStore, default_store_path
 from pension_risk.errors import PensionRiskError
 
 REVIEW_FIELDS = CASE_REVIEW_COLUMNS
-
-DEFAULT_WAREHOUSE = Path("demo/warehouse.duckdb")
 
 #: Columns of the worklist (ledger + descriptive columns), in display order.
 LEDGER_COLUMNS = [
@@ -44,7 +43,7 @@ PRIORITY_NOTE = ("排序：按优先级从高到低——逾期未核查的部�
 
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("PENSION_RISK_WAREHOUSE", str(DEFAULT_WAREHOUSE)))
+    return published.default_warehouse()
 
 
 def store_path(warehouse: Path | None = None, store: Path | None = None) -> Path:
