@@ -140,9 +140,13 @@ def test_memory_cap_is_one_figure_for_the_run_and_dbt(tmp_path, monkeypatch):
     setting = profile["pension_risk"]["outputs"]["duckdb"]["settings"]["memory_limit"]
     assert re.fullmatch(r"\{\{ env_var\('(\w+)', '([^']+)'\) \}\}", setting).groups() == (
         published.MEMORY_LIMIT_ENV, published.DEFAULT_MEMORY_LIMIT)
+    # and checkpoints as seldom as the pipeline's own writer connections
+    assert profile["pension_risk"]["outputs"]["duckdb"]["settings"]["checkpoint_threshold"] == (
+        published.CHECKPOINT_THRESHOLD)
     monkeypatch.setenv(published.MEMORY_LIMIT_ENV, "300MB")
     con = published.connect_building(tmp_path / "w.duckdb")
     try:
         assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+        assert con.execute("select current_setting('checkpoint_threshold')").fetchone()[0] == "14.9 GiB"
     finally:
         con.close()

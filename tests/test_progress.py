@@ -50,3 +50,21 @@ def test_without_a_terminal_the_lines_go_to_the_stream():
         time.sleep(0.3)
     assert "      quality gate: 0 rows ingested, 0:00 elapsed\n" in stream.getvalue()
     assert "\r" not in stream.getvalue()
+
+
+def test_a_history_replay_shows_its_batch_and_counts_its_models(example_warehouse):
+    """The example's two batches arrive in one run: the rules are replayed as of the first (first_seen_batch).
+
+    The progress names the replay and counts its models against the total dbt's own selection
+    gives (orchestration.assets.dbt.replay_model_count); dbt's summary of that invocation agrees.
+    """
+    import re
+
+    log = example_warehouse.with_name(example_warehouse.name + ".run.log").read_text(encoding="utf-8")
+    stage = "replaying the rules as of batch 20210531 (1 of 1, for first_seen_batch)"
+    totals = {int(m) for m in re.findall(re.escape(stage) + r": [\d,]+ rows ingested, dbt \d+/(\d+) nodes", log)}
+    after = log[log.index(stage):]
+    summary = re.search(r"Finished running ([^\n]*?) in \d+ hours", after).group(1)
+    built = sum(int(n) for n in re.findall(r"(\d+) (?:incremental|table|view) models?", summary))
+    assert totals == {built}, (totals, summary)
+    assert built > 50  # the rules and everything they read, not a handful

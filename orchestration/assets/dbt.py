@@ -88,7 +88,9 @@ THROUGH_BATCH_ENV = "PENSION_RISK_THROUGH_BATCH"
 
 
 def _run_or_fail(invocation, warehouse: WarehouseResource) -> None:
-    invocation.wait()
+    for event in invocation.stream_raw_events():
+        if event.is_result_event:  # one per finished model: the run's progress counts it
+            progress.current.dbt_node_done()
     keep_partial_parse(invocation)
     published.settle_dbt_wal(warehouse.lock)
     if not invocation.is_successful():
@@ -112,6 +114,20 @@ def _counted(events):
 STAGING_SELECT = "path:models/staging resource_type:seed"
 #: everything else: intermediate and marts, built after the gate
 SCREENING_SELECT = "path:models/intermediate path:models/marts"
+#: what a history replay rebuilds (`dbt run`): every model the first_seen_batch table depends on
+REPLAY_SELECT, REPLAY_EXCLUDE = "+flag_first_seen", STAGING_SELECT
+
+
+def replay_model_count() -> int:
+    """How many models one history replay builds (dbt's own selection of REPLAY_SELECT), for the progress."""
+    import json
+
+    from dagster_dbt.utils import select_unique_ids
+
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+    return sum(1 for uid in select_unique_ids(select=REPLAY_SELECT, exclude=REPLAY_EXCLUDE, selector="",
+                                              project=dbt_project, manifest_json=manifest)
+               if uid.startswith("model."))
 
 
 @dbt_assets(
@@ -192,17 +208,20 @@ def _staging_built_with(building: str) -> str | None:
 )
 def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """dbt build of intermediate and marts (current state -> rules -> rollups), after the quality gate."""
-    _start_stage(context, "intermediate and marts (dbt)")
-    for batch_id in replay_batches(str(warehouse.building)):
+    replays = replay_batches(str(warehouse.building))
+    for number, batch_id in enumerate(replays, 1):
         context.log.info(f"replaying the rules as of batch {batch_id} (first_seen_batch)")
+        progress.current.set_stage(f"replaying the rules as of batch {batch_id} ({number} of {len(replays)}, "
+                                   "for first_seen_batch)", dbt_total=replay_model_count())
         # an environment variable, not a dbt var: dbt then re-parses only the model that reads it
         os.environ[THROUGH_BATCH_ENV] = batch_id
         try:
-            replay = dbt.cli(["run", "--select", "+flag_first_seen", "--exclude", STAGING_SELECT],
+            replay = dbt.cli(["run", "--select", REPLAY_SELECT, "--exclude", REPLAY_EXCLUDE],
                              manifest=dbt_project.manifest_path, raise_on_error=False)
         finally:
             os.environ.pop(THROUGH_BATCH_ENV, None)
         _run_or_fail(replay, warehouse)
+    _start_stage(context, "intermediate and marts (dbt)")
     # unit tests of the rule logic run in the test suite (tests/test_dbt_unit.py), not every night;
     # "buildable": a test runs in the step that builds the last of its parents
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],

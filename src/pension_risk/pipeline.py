@@ -8,6 +8,7 @@ otherwise it runs in an ephemeral, in-memory instance.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import signal
@@ -98,7 +99,8 @@ def run_pipeline(landing: Path, warehouse: Path, cases: Path | None = None, quie
             for line in lock.messages[1:]:
                 say(f"      {line}")
             progress.reset()
-            reporter = progress.Reporter(log=published.note) if not quiet else contextlib.nullcontext()
+            # quiet: nothing on the terminal, the same progress lines in the run log
+            reporter = progress.Reporter(log=published.note, stream=io.StringIO() if quiet else None)
             with dagster_instance() as instance, log_path.open("w") as log_file, \
                     contextlib.redirect_stdout(log_file), reporter:
                 for line in lock.messages:
