@@ -209,10 +209,11 @@ def _staging_built_with(building: str) -> str | None:
 def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """dbt build of intermediate and marts (current state -> rules -> rollups), after the quality gate."""
     replays = replay_batches(str(warehouse.building))
+    replay_models = replay_model_count() if replays else 0
     for number, batch_id in enumerate(replays, 1):
         context.log.info(f"replaying the rules as of batch {batch_id} (first_seen_batch)")
         progress.current.set_stage(f"replaying the rules as of batch {batch_id} ({number} of {len(replays)}, "
-                                   "for first_seen_batch)", dbt_total=replay_model_count())
+                                   "for first_seen_batch)", dbt_total=replay_models)
         # an environment variable, not a dbt var: dbt then re-parses only the model that reads it
         os.environ[THROUGH_BATCH_ENV] = batch_id
         try:
