@@ -47,9 +47,17 @@ def test_orphan_payout_is_reported_not_dropped(example_warehouse):
         "account_no account absent from bank_accounts", "benefit_id unknown benefit", "person_id unknown person"]
 
 
+def _dbt_invocation_dirs() -> set[Path]:
+    from orchestration.project import dbt_project
+
+    target = Path(dbt_project.project_dir) / "target"
+    return {p for p in target.iterdir() if p.is_dir()} if target.is_dir() else set()
+
+
 def test_run_again_changes_nothing_and_rejected_batch_gives_exit_3(tmp_path, capsys):
     landing = copy_landing(EXAMPLE, tmp_path / "landing")
     warehouse = tmp_path / "w.duckdb"
+    dirs_before = _dbt_invocation_dirs()
     assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]) == 0
     flags = _q(warehouse, "select flag_id, amount, first_seen_batch from marts.risk_flags order by 1")
     assert len(flags) > 20
@@ -85,6 +93,8 @@ def test_run_again_changes_nothing_and_rejected_batch_gives_exit_3(tmp_path, cap
     err = capsys.readouterr().err
     assert "batch 20210731 (version 1): rejected-before" in err and "nothing new since run" in err
     assert (warehouse.stat().st_ino, _q(warehouse, "select run_id from marts.publish_info")) == published
+    # the dbt invocations of these runs (staging, one replay, marts; staging, marts) left no directory behind
+    assert _dbt_invocation_dirs() - dirs_before == set()
 
 
 def test_failed_run_leaves_the_published_file_untouched(tmp_path, capsys):

@@ -87,14 +87,31 @@ def keep_partial_parse(invocation) -> None:
 THROUGH_BATCH_ENV = "PENSION_RISK_THROUGH_BATCH"
 
 
+def discard_target(invocation) -> None:
+    """Remove a finished invocation's own target directory (manifest, compiled SQL, dbt.log: ~14 MB).
+
+    dagster-dbt gives every invocation a new directory under dbt_project/target and never removes
+    it: three per nightly run, 15 GB a year. What a run needs of it (the parse, the results) has
+    been read by now; the run log has dbt's output. A failed invocation keeps its directory, named
+    in the failure, for whoever looks into it.
+    """
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def _finish(invocation, warehouse: WarehouseResource) -> None:
+    """After a dbt invocation: keep its parse, settle its WAL, then discard its files or fail naming them."""
+    keep_partial_parse(invocation)
+    published.settle_dbt_wal(warehouse.lock)
+    if not invocation.is_successful():
+        raise Failure(description=f"{dbt_failures(run_results(invocation))} (dbt's files: {invocation.target_path})")
+    discard_target(invocation)
+
+
 def _run_or_fail(invocation, warehouse: WarehouseResource) -> None:
     for event in invocation.stream_raw_events():
         if event.is_result_event:  # one per finished model: the run's progress counts it
             progress.current.dbt_node_done()
-    keep_partial_parse(invocation)
-    published.settle_dbt_wal(warehouse.lock)
-    if not invocation.is_successful():
-        raise Failure(description=dbt_failures(run_results(invocation)))
+    _finish(invocation, warehouse)
 
 
 def _start_stage(context: AssetExecutionContext, stage: str) -> None:
@@ -153,10 +170,7 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
         args.append("--full-refresh")
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     yield from _counted(invocation.stream())
-    keep_partial_parse(invocation)
-    published.settle_dbt_wal(warehouse.lock)
-    if not invocation.is_successful():
-        raise Failure(description=dbt_failures(run_results(invocation)))
+    _finish(invocation, warehouse)
     con = published.connect_building(warehouse.building)
     try:
         con.execute(f"create or replace table {STAGING_CODE} as select ? as digest, current_timestamp as built_at",
@@ -228,7 +242,4 @@ def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, wareho
     invocation = dbt.cli(["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"],
                          context=context, raise_on_error=False)
     yield from _counted(invocation.stream())
-    keep_partial_parse(invocation)
-    published.settle_dbt_wal(warehouse.lock)
-    if not invocation.is_successful():
-        raise Failure(description=dbt_failures(run_results(invocation)))
+    _finish(invocation, warehouse)
