@@ -13,11 +13,6 @@ from orchestration.project import dbt_project
 from pension_risk import published
 from pension_risk.childproc import dbt_executable
 
-#: where the job reads batches and publishes (the resources, the sensor and the schedule read these;
-#: the names are defined once, with the readers' defaults, in pension_risk.published)
-LANDING_ENV = published.LANDING_ENV
-WAREHOUSE_ENV = published.WAREHOUSE_ENV
-
 #: the Dagster concurrency pool of every asset that writes the warehouse; its limit (1) is in
 #: orchestration/dagster_home/dagster.yaml (`concurrency: pools:`), enforced per run
 WAREHOUSE_WRITER_POOL = "warehouse_writer"
@@ -112,8 +107,8 @@ def default_resources() -> dict:
     """Resources for `dagster dev`: paths from the environment (the demo by default)."""
     return {
         "warehouse": WarehouseResource(
-            landing_dir=EnvVar(LANDING_ENV),
-            warehouse_path=EnvVar(WAREHOUSE_ENV),
+            landing_dir=EnvVar(published.LANDING_ENV),
+            warehouse_path=EnvVar(published.WAREHOUSE_ENV),
         ),
         "dbt": dbt_resource(),
     }

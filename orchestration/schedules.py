@@ -13,8 +13,8 @@ from pathlib import Path
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
 from orchestration.jobs import nightly_job
-from orchestration.resources import LANDING_ENV, WAREHOUSE_ENV
 from pension_risk import run_inputs
+from pension_risk.published import LANDING_ENV, WAREHOUSE_ENV
 
 
 @schedule(

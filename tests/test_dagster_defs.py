@@ -229,11 +229,10 @@ def test_schedule_starts_no_run_on_a_night_with_nothing_new(example_warehouse, m
 def test_every_reader_finds_the_warehouse_by_one_name(tmp_path, monkeypatch):
     """The dashboard, the case tools, the sensor and the Dagster resources: one variable, one default."""
     import dashboards.data as dashboard_data
-    from orchestration import resources
     from pension_risk import published
     from pension_risk.cases import queries
 
-    assert (resources.WAREHOUSE_ENV, resources.LANDING_ENV) == ("PENSION_RISK_WAREHOUSE", "PENSION_RISK_LANDING")
+    assert (published.WAREHOUSE_ENV, published.LANDING_ENV) == ("PENSION_RISK_WAREHOUSE", "PENSION_RISK_LANDING")
     monkeypatch.setenv("PENSION_RISK_WAREHOUSE", str(tmp_path / "city.duckdb"))
     monkeypatch.setenv("PENSION_RISK_LANDING", str(tmp_path / "landing"))
     assert queries.warehouse_path() == dashboard_data.warehouse_path() == tmp_path / "city.duckdb"
