@@ -20,11 +20,11 @@ def unbuilt_upstream(context: AssetExecutionContext) -> list[str]:
     required = (set(landing_extracts.keys) | set(case_store_snapshot.keys) | set(staging_models.keys)
                 | set(quality_gate.keys) | set(screening_models.keys))
     records = context.instance.get_records_for_run(
-        run_id=context.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION).records
+        run_id=context.run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION).records
     done = {r.event_log_entry.dagster_event.asset_key for r in records if r.event_log_entry.dagster_event}
     failed_checks = []
     for r in context.instance.get_records_for_run(
-            run_id=context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records:
+            run_id=context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records:
         data = r.event_log_entry.dagster_event.event_specific_data
         if not data.passed and getattr(data.severity, "value", "ERROR") == "ERROR":
             failed_checks.append(f"check {data.check_name}")
