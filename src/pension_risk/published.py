@@ -177,9 +177,9 @@ def spill_dir(path: Path) -> Path:
 
 #: how large DuckDB lets its WAL grow before it checkpoints it into the file, in every writer
 #: connection of a run and in dbt (dbt_project/profiles.yml, same figure; tests/test_pipeline.py).
-#: At DuckDB's default (16 MB) a run checkpoints after nearly every table it writes, and on the
-#: million-person warehouse that made writing the 28 M screened payouts 2.3 x slower (104 s
-#: against 45 s) and the intermediate and marts build 265 s against 206 s (docs/PERFORMANCE.md).
+#: At DuckDB's default (16 MB) a run checkpoints after nearly every table it writes; on the
+#: million-person warehouse the intermediate and marts build took 265 s against 206 s at this
+#: figure (docs/PERFORMANCE.md).
 #: Nothing depends on checkpointing sooner: a dead run's building file is thrown away, and each
 #: connection checkpoints when it closes (what is left is folded in before the publish).
 CHECKPOINT_THRESHOLD = "16GB"
