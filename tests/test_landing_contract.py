@@ -38,10 +38,12 @@ def test_base_model_reads_every_contract_column_in_order(spec):
 
 @pytest.mark.parametrize("spec", FILES, ids=lambda f: f.stem)
 def test_base_model_repeated_key_is_the_contract_key(spec):
+    """The repeated-key look-up takes the key from the contract (macro repeated_keys); the reason names it."""
     sql = (BASE / f"base_landing__{spec.stem}.sql").read_text(encoding="utf-8")
-    partition = re.search(r"partition by _batch_id, _batch_version, (.*?)\n\s+order by _row_number", sql, re.S)
-    assert partition, "no repeated-key window"
-    assert re.findall(r"clean\('(\w+)'\)", partition.group(1)) == list(spec.key)
+    assert f"{{{{ repeated_keys('{spec.stem}') }}}}" in sql, "no repeated-key look-up of this file"
+    assert f"{{{{ join_repeated_keys('{spec.stem}') }}}}" in sql
+    reasons = re.findall(r"'repeated key within the file \((.*?)\)'", sql)
+    assert reasons == ["+".join(spec.key)]
 
 
 @pytest.mark.parametrize("spec", FILES, ids=lambda f: f.stem)

@@ -113,9 +113,12 @@ with death_changes as (
     where change_kind = '{{ kind }}'
 ),
 
+-- every reader below joins them to a death change's benefit: narrowed to those benefits here, so
+-- the CTE DuckDB materializes (it is read three times) holds thousands of rows, not 28 M
 paid_payouts as (
     select * from {{ ref('int_payouts_screened') }}
     where is_paid
+      and benefit_id in (select death_changes.benefit_id from death_changes)
 ),
 
 persons as (

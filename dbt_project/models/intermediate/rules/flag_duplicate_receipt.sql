@@ -19,12 +19,23 @@ paid_payouts as (
     where is_paid
 ),
 
+-- per person first (28 M payouts to 1 M rows), then per id: an id's smallest and largest
+-- benefit_id are the smallest and largest of its person records'
+person_benefit_range as (
+    select
+        person_id,
+        min(benefit_id) as min_benefit_id,
+        max(benefit_id) as max_benefit_id
+    from paid_payouts
+    group by person_id
+),
+
 ids_paid_under_several_benefits as (
     select persons.nid
-    from paid_payouts
-    inner join persons on paid_payouts.person_id = persons.person_id
+    from person_benefit_range
+    inner join persons on person_benefit_range.person_id = persons.person_id
     group by persons.nid
-    having min(paid_payouts.benefit_id) <> max(paid_payouts.benefit_id)
+    having min(person_benefit_range.min_benefit_id) <> max(person_benefit_range.max_benefit_id)
 ),
 
 candidate_persons as (

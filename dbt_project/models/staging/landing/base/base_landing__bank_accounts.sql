@@ -19,29 +19,30 @@ typed as (
         holder_id_number as raw_holder_id_number,
         opened_on as raw_opened_on,
         concat_ws(',', coalesce(account_no, ''), coalesce(bank_code, ''), coalesce(holder_name, ''), coalesce(holder_id_number, ''), coalesce(opened_on, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('account_no') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('bank_accounts') }}
+
 checked as (
     select
         typed.*,
         case
             when account_no is null then 'account_no: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (account_no)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (account_no)'
             when account_no is null then 'account_no: missing'
             {{ check_code('raw_bank_code', 'bank_code', landing_codes('bank_accounts', 'bank_code'), required=true) }}
             when holder_name is null then 'holder_name: missing'
             {{ check_value('raw_opened_on', 'opened_on', 'opened_on', required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('bank_accounts') }}
 ),
+
 final as (
     select
         account_no,

@@ -34,22 +34,21 @@ typed as (
         status_since as raw_status_since,
         account_no as raw_account_no,
         concat_ws(',', coalesce(benefit_id, ''), coalesce(person_id, ''), coalesce(scheme_code, ''), coalesce(start_month, ''), coalesce(monthly_amount, ''), coalesce(determination, ''), coalesce(determined_by, ''), coalesce(reviewed_by, ''), coalesce(determined_at, ''), coalesce(status, ''), coalesce(status_reason, ''), coalesce(status_since, ''), coalesce(account_no, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('benefit_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('benefits') }}
+
 checked as (
     select
         typed.*,
         case
             when benefit_id is null then 'benefit_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (benefit_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (benefit_id)'
             when benefit_id is null then 'benefit_id: missing'
             when person_id is null then 'person_id: missing'
             {{ check_code('raw_scheme_code', 'scheme_code', landing_codes('benefits', 'scheme_code'), required=true) }}
@@ -64,7 +63,9 @@ checked as (
             when account_no is null then 'account_no: missing'
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('benefits') }}
 ),
+
 final as (
     select
         benefit_id,

@@ -24,22 +24,21 @@ typed as (
         activated_on as raw_activated_on,
         activation_mode as raw_activation_mode,
         concat_ws(',', coalesce(card_no, ''), coalesce(person_id, ''), coalesce(made_on, ''), coalesce(arrived_on, ''), coalesce(distributed_on, ''), coalesce(status, ''), coalesce(activated_on, ''), coalesce(activation_mode, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('card_no') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('cards') }}
+
 checked as (
     select
         typed.*,
         case
             when card_no is null then 'card_no: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (card_no)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (card_no)'
             when card_no is null then 'card_no: missing'
             when person_id is null then 'person_id: missing'
             {{ check_value('raw_made_on', 'made_on', 'made_on', required=false) }}
@@ -50,7 +49,9 @@ checked as (
             {{ check_code('raw_activation_mode', 'activation_mode', landing_codes('cards', 'activation_mode'), required=false) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('cards') }}
 ),
+
 final as (
     select
         card_no,

@@ -22,22 +22,21 @@ typed as (
         operator_id as raw_operator_id,
         reviewer_id as raw_reviewer_id,
         concat_ws(',', coalesce(cert_id, ''), coalesce(person_id, ''), coalesce(certified_on, ''), coalesce(method, ''), coalesce(result, ''), coalesce(operator_id, ''), coalesce(reviewer_id, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('cert_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('certifications') }}
+
 checked as (
     select
         typed.*,
         case
             when cert_id is null then 'cert_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (cert_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (cert_id)'
             when cert_id is null then 'cert_id: missing'
             when person_id is null then 'person_id: missing'
             {{ check_value('raw_certified_on', 'certified_on', 'certified_on', required=true) }}
@@ -45,7 +44,9 @@ checked as (
             {{ check_code('raw_result', 'result', landing_codes('certifications', 'result'), required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('certifications') }}
 ),
+
 final as (
     select
         cert_id,

@@ -21,22 +21,21 @@ typed as (
         source as raw_source,
         received_on as raw_received_on,
         concat_ws(',', coalesce(death_id, ''), coalesce(id_number, ''), coalesce(name, ''), coalesce(death_date, ''), coalesce(source, ''), coalesce(received_on, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('death_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('deaths') }}
+
 checked as (
     select
         typed.*,
         case
             when death_id is null then 'death_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (death_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (death_id)'
             when death_id is null then 'death_id: missing'
             when raw_id_number is null or trim(raw_id_number) = '' then 'id_number: missing'
             {{ check_value('raw_death_date', 'death_date', 'death_date', required=true) }}
@@ -44,7 +43,9 @@ checked as (
             {{ check_value('raw_received_on', 'received_on', 'received_on', required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('deaths') }}
 ),
+
 final as (
     select
         death_id,

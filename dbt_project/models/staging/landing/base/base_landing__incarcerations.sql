@@ -21,22 +21,21 @@ typed as (
         start_date as raw_start_date,
         end_date as raw_end_date,
         concat_ws(',', coalesce(record_id, ''), coalesce(id_number, ''), coalesce(name, ''), coalesce(sentence_type, ''), coalesce(start_date, ''), coalesce(end_date, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('record_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('incarcerations') }}
+
 checked as (
     select
         typed.*,
         case
             when record_id is null then 'record_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (record_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (record_id)'
             when record_id is null then 'record_id: missing'
             when raw_id_number is null or trim(raw_id_number) = '' then 'id_number: missing'
             {{ check_code('raw_sentence_type', 'sentence_type', landing_codes('incarcerations', 'sentence_type'), required=true) }}
@@ -44,7 +43,9 @@ checked as (
             {{ check_value('raw_end_date', 'end_date', 'end_date', required=false) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('incarcerations') }}
 ),
+
 final as (
     select
         record_id,

@@ -26,29 +26,30 @@ typed as (
         reviewer_id as raw_reviewer_id,
         client_ip as raw_client_ip,
         concat_ws(',', coalesce(log_id, ''), coalesce(user_id, ''), coalesce(op_code, ''), coalesce(person_id, ''), coalesce(target_id, ''), coalesce(batch_id, ''), coalesce(operated_at, ''), coalesce(reviewer_id, ''), coalesce(client_ip, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('log_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('operations') }}
+
 checked as (
     select
         typed.*,
         case
             when log_id is null then 'log_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (log_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (log_id)'
             when log_id is null then 'log_id: missing'
             when user_id is null then 'user_id: missing'
             {{ check_code('raw_op_code', 'op_code', landing_codes('operations', 'op_code'), required=true) }}
             {{ check_value('raw_operated_at', 'operated_at', 'operated_at', required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('operations') }}
 ),
+
 final as (
     select
         log_id,

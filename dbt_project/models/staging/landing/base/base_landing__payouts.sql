@@ -40,22 +40,21 @@ typed as (
         reviewed_by as raw_reviewed_by,
         paid_on as raw_paid_on,
         concat_ws(',', coalesce(payout_id, ''), coalesce(benefit_id, ''), coalesce(person_id, ''), coalesce(period_from, ''), coalesce(period_to, ''), coalesce(pay_month, ''), coalesce(payout_type, ''), coalesce(amount, ''), coalesce(account_no, ''), coalesce(bank_code, ''), coalesce(channel, ''), coalesce(batch_id, ''), coalesce(pay_status, ''), coalesce(created_by, ''), coalesce(reviewed_by, ''), coalesce(paid_on, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('payout_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('payouts') }}
+
 checked as (
     select
         typed.*,
         case
             when payout_id is null then 'payout_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (payout_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (payout_id)'
             when payout_id is null then 'payout_id: missing'
             when benefit_id is null then 'benefit_id: missing'
             when person_id is null then 'person_id: missing'
@@ -75,7 +74,9 @@ checked as (
             when period_from > period_to then concat('period_from after period_to: ', raw_period_from, ' > ', raw_period_to)
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('payouts') }}
 ),
+
 final as (
     select
         payout_id,

@@ -29,22 +29,21 @@ typed as (
         phone as raw_phone,
         enrolled_on as raw_enrolled_on,
         concat_ws(',', coalesce(person_id, ''), coalesce(id_number, ''), coalesce(name, ''), coalesce(gender, ''), coalesce(birth_date, ''), coalesce(county_code, ''), coalesce(town_code, ''), coalesce(village_code, ''), coalesce(phone, ''), coalesce(enrolled_on, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('person_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('persons') }}
+
 checked as (
     select
         typed.*,
         case
             when person_id is null then 'person_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (person_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (person_id)'
             when person_id is null then 'person_id: missing'
             when raw_id_number is null or trim(raw_id_number) = '' then 'id_number: missing'
             when name is null then 'name: missing'
@@ -54,7 +53,9 @@ checked as (
             {{ check_value('raw_enrolled_on', 'enrolled_on', 'enrolled_on', required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('persons') }}
 ),
+
 final as (
     select
         person_id,

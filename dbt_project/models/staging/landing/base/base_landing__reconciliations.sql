@@ -24,22 +24,21 @@ typed as (
         prepared_by as raw_prepared_by,
         reviewed_by as raw_reviewed_by,
         concat_ws(',', coalesce(recon_id, ''), coalesce(county_code, ''), coalesce(bank_account, ''), coalesce(month, ''), coalesce(book_balance, ''), coalesce(bank_balance, ''), coalesce(prepared_by, ''), coalesce(reviewed_by, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('recon_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('reconciliations') }}
+
 checked as (
     select
         typed.*,
         case
             when recon_id is null then 'recon_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (recon_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (recon_id)'
             when recon_id is null then 'recon_id: missing'
             {{ check_code('raw_county_code', 'county_code', landing_codes('reconciliations', 'county_code'), required=true) }}
             {{ check_value('raw_month', 'month', 'month', required=true) }}
@@ -47,7 +46,9 @@ checked as (
             {{ check_value('raw_bank_balance', 'bank_balance', 'bank_balance', required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('reconciliations') }}
 ),
+
 final as (
     select
         recon_id,

@@ -16,28 +16,29 @@ typed as (
         level as raw_level,
         parent_code as raw_parent_code,
         concat_ws(',', coalesce(code, ''), coalesce(name, ''), coalesce(level, ''), coalesce(parent_code, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('code') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('regions') }}
+
 checked as (
     select
         typed.*,
         case
             when code is null then 'code: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (code)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (code)'
             when code is null then 'code: missing'
             when name is null then 'name: missing'
             {{ check_code('raw_level', 'level', landing_codes('regions', 'level'), required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('regions') }}
 ),
+
 final as (
     select
         code,

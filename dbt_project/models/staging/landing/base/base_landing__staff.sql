@@ -23,22 +23,21 @@ typed as (
         employment_status as raw_employment_status,
         left_on as raw_left_on,
         concat_ws(',', coalesce(user_id, ''), coalesce(name, ''), coalesce(id_number, ''), coalesce(agency_code, ''), coalesce(post, ''), coalesce(employment_status, ''), coalesce(left_on, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('user_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('staff') }}
+
 checked as (
     select
         typed.*,
         case
             when user_id is null then 'user_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (user_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (user_id)'
             when user_id is null then 'user_id: missing'
             when name is null then 'name: missing'
             {{ check_code('raw_agency_code', 'agency_code', landing_codes('staff', 'agency_code'), required=true) }}
@@ -46,7 +45,9 @@ checked as (
             {{ check_value('raw_left_on', 'left_on', 'left_on', required=false) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('staff') }}
 ),
+
 final as (
     select
         user_id,

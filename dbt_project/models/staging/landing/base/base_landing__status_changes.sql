@@ -28,22 +28,21 @@ typed as (
         operated_at as raw_operated_at,
         batch_id as raw_batch_id,
         concat_ws(',', coalesce(change_id, ''), coalesce(benefit_id, ''), coalesce(person_id, ''), coalesce(from_status, ''), coalesce(to_status, ''), coalesce(reason_code, ''), coalesce(operator_id, ''), coalesce(reviewer_id, ''), coalesce(operated_at, ''), coalesce(batch_id, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('change_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('status_changes') }}
+
 checked as (
     select
         typed.*,
         case
             when change_id is null then 'change_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (change_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (change_id)'
             when change_id is null then 'change_id: missing'
             when benefit_id is null then 'benefit_id: missing'
             when person_id is null then 'person_id: missing'
@@ -54,7 +53,9 @@ checked as (
             {{ check_value('raw_operated_at', 'operated_at', 'operated_at', required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('status_changes') }}
 ),
+
 final as (
     select
         change_id,

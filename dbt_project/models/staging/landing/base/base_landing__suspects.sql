@@ -25,22 +25,21 @@ typed as (
         county_code as raw_county_code,
         description as raw_description,
         concat_ws(',', coalesce(suspect_id, ''), coalesce(issuer, ''), coalesce(issued_on, ''), coalesce(suspect_type, ''), coalesce(id_number, ''), coalesce(name, ''), coalesce(county_code, ''), coalesce(description, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('suspect_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('suspects') }}
+
 checked as (
     select
         typed.*,
         case
             when suspect_id is null then 'suspect_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (suspect_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (suspect_id)'
             when suspect_id is null then 'suspect_id: missing'
             {{ check_code('raw_issuer', 'issuer', landing_codes('suspects', 'issuer'), required=true) }}
             {{ check_value('raw_issued_on', 'issued_on', 'issued_on', required=true) }}
@@ -48,7 +47,9 @@ checked as (
             {{ check_code('raw_county_code', 'county_code', landing_codes('suspects', 'county_code'), required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('suspects') }}
 ),
+
 final as (
     select
         suspect_id,

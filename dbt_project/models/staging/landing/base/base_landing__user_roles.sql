@@ -16,16 +16,15 @@ typed as (
         granted_on as raw_granted_on,
         revoked_on as raw_revoked_on,
         concat_ws(',', coalesce(user_id, ''), coalesce(role_code, ''), coalesce(granted_on, ''), coalesce(revoked_on, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('user_id') }}, {{ clean('role_code') }}, {{ clean('granted_on') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('user_roles') }}
+
 checked as (
     select
         typed.*,
@@ -33,14 +32,16 @@ checked as (
             when user_id is null then 'user_id: missing key'
             when role_code is null then 'role_code: missing key'
             when granted_on is null then 'granted_on: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (user_id+role_code+granted_on)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (user_id+role_code+granted_on)'
             when user_id is null then 'user_id: missing'
             {{ check_code('raw_role_code', 'role_code', landing_codes('user_roles', 'role_code'), required=true) }}
             {{ check_value('raw_granted_on', 'granted_on', 'granted_on', required=true) }}
             {{ check_value('raw_revoked_on', 'revoked_on', 'revoked_on', required=false) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('user_roles') }}
 ),
+
 final as (
     select
         user_id,

@@ -25,22 +25,21 @@ typed as (
         disabled_on as raw_disabled_on,
         login_method as raw_login_method,
         concat_ws(',', coalesce(user_id, ''), coalesce(name, ''), coalesce(id_number, ''), coalesce(org_county_code, ''), coalesce(account_status, ''), coalesce(created_on, ''), coalesce(disabled_on, ''), coalesce(login_method, '')) as raw_content,
-        row_number() over (
-            partition by _batch_id, _batch_version, {{ clean('user_id') }}
-            order by _row_number
-        ) as key_occurrence,
         _batch_id,
         _batch_version,
         _file,
         _row_number
     from source
 ),
+
+{{ repeated_keys('users') }}
+
 checked as (
     select
         typed.*,
         case
             when user_id is null then 'user_id: missing key'
-            when key_occurrence > 1 then 'repeated key within the file (user_id)'
+            when repeated_keys.first_row_number < typed._row_number then 'repeated key within the file (user_id)'
             when user_id is null then 'user_id: missing'
             when name is null then 'name: missing'
             {{ check_code('raw_org_county_code', 'org_county_code', landing_codes('users', 'org_county_code'), required=true) }}
@@ -50,7 +49,9 @@ checked as (
             {{ check_code('raw_login_method', 'login_method', landing_codes('users', 'login_method'), required=true) }}
         end as _reject_reason
     from typed
+    {{ join_repeated_keys('users') }}
 ),
+
 final as (
     select
         user_id,
