@@ -9,28 +9,15 @@
 -- and is_manual_bank_file (the predicates are stated there only).
 with
 
-payouts as (
-    select * from {{ ref('int_payouts_screened') }}
-),
-
 operator_counties as (
     select * from {{ ref('int_operator_counties') }}
 ),
 
-screened_payouts as (
-    select
-        payout_id,
-        payout_batch_id,
-        pay_month,
-        amount,
-        created_by,
-        reviewed_by,
-        paid_on,
-        is_unreviewed,
-        is_manual_bank_file
-    from payouts
-    where payout_batch_id is not null
-),
+-- read from the model by each CTE below: a CTE read three times is materialized whole (28 M rows
+-- at 1,000,000 persons), three scans of the columns each needs cost less
+{% set screened_payouts -%}
+    (select * from {{ ref('int_payouts_screened') }} where payout_batch_id is not null)
+{%- endset %}
 
 batch_totals as (
     select
@@ -47,7 +34,7 @@ batch_totals as (
         sum(case when is_unreviewed and reviewed_by is not null then 1 else 0 end) as self_reviewed_payout_count,
         sum(case when is_manual_bank_file then 1 else 0 end) as manual_payout_count,
         sum(case when is_manual_bank_file then amount end) as manual_amount
-    from screened_payouts
+    from {{ screened_payouts }} as screened_payouts
     group by payout_batch_id
 ),
 
@@ -58,7 +45,7 @@ earliest_ids as (
     select
         screened_payouts.payout_batch_id,
         min(screened_payouts.payout_id) as earliest_payout_id
-    from screened_payouts
+    from {{ screened_payouts }} as screened_payouts
     inner join batch_totals
         on screened_payouts.payout_batch_id = batch_totals.payout_batch_id
     where screened_payouts.paid_on = batch_totals.first_paid_on
@@ -73,7 +60,7 @@ earliest_payouts as (
         screened_payouts.created_by,
         screened_payouts.paid_on as earliest_paid_on
     from earliest_ids
-    inner join screened_payouts
+    inner join {{ screened_payouts }} as screened_payouts
         on earliest_ids.earliest_payout_id = screened_payouts.payout_id
 ),
 
