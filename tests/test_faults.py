@@ -14,7 +14,9 @@ failpoint hook (PENSION_RISK_FAILPOINTS) where the window is too short to watch.
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +30,7 @@ import pytest
 
 from pension_risk import published
 from tests.fault_helpers import (
+    REPO,
     copy_batch,
     dbt_build_child,
     descendants,
@@ -269,6 +272,34 @@ def test_kill_9_at_each_point_then_the_next_run_publishes(base, tmp_path):
     assert files_beside(w) == {"w.duckdb", ".w.duckdb.lock", "w.duckdb.run.log", "w.duckdb.quality.html"}
     assert "removed stale w.duckdb.wal" in text_of(w.with_name("w.duckdb.run.log"))
     assert _transcoding_leftovers(w, scratch) == []
+
+
+def test_dbt_killed_mid_build_fails_the_run_naming_the_files_it_keeps(base, tmp_path):
+    """The dbt child killed by a real SIGKILL while it writes models: the run exits 1 with one line
+    naming dbt's directory for this invocation, which is kept for whoever looks into it (a successful
+    invocation's is removed: tests/test_pipeline.py); the published file is untouched."""
+    w = _fresh(tmp_path, base.prev)
+    previous_sha = sha256(w)
+    run = start_run(base.landing, w, "dbt-killed")
+    wait_for(lambda: dbt_build_child(run.pid) or run.proc.poll() is not None, RUN_TIMEOUT, "dbt build to start")
+    wait_for(lambda: "START sql" in text_of(run.log) or run.proc.poll() is not None, 120, "dbt to write models")
+    child = dbt_build_child(run.pid)
+    assert child and run.proc.poll() is None, run.stderr()
+    os.kill(child, signal.SIGKILL)
+    assert run.wait(RUN_TIMEOUT) == 1
+    err = run.stderr()
+    named = re.findall(r"dbt's files: (/\S+?)\)", err)
+    assert len(named) == 1, err
+    kept = Path(named[0])
+    try:
+        assert kept.parent == REPO / "dbt_project" / "target", kept
+        assert kept.is_dir() and any(kept.iterdir()), f"{kept}: not kept"
+        errors = [line for line in err.splitlines() if "error" in line]
+        assert len(errors) == 1 and errors[0].startswith("pension-risk run: error: ") and "Traceback" not in err, err
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+    assert sha256(w) == previous_sha
+    assert result_of(w) == base.prev_result
 
 
 def _transcoding_leftovers(w: Path, scratch: Path) -> list[str]:
