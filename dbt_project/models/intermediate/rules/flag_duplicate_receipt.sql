@@ -44,9 +44,15 @@ candidate_persons as (
     inner join ids_paid_under_several_benefits on persons.nid = ids_paid_under_several_benefits.nid
 ),
 
+-- the paid payouts of those ids only, expanded into their covered months
+candidate_payouts as (
+    select * from {{ ref('int_payouts_screened') }}
+    where is_paid
+      and person_id in (select candidate_persons.person_id from candidate_persons)
+),
+
 covered_months as (
-    select * from {{ ref('int_payouts_covered_months') }}
-    where person_id in (select person_id from candidate_persons)
+    {{ expand_covered_months('candidate_payouts') }}
 ),
 
 benefits as (

@@ -7,8 +7,15 @@ with deaths as (
     select * from {{ ref('int_persons_deaths_matched') }}
 ),
 
+-- the paid payouts of the deceased only, expanded into their covered months
+paid_payouts_of_deceased as (
+    select * from {{ ref('int_payouts_screened') }}
+    where is_paid
+      and person_id in (select deaths.person_id from deaths)
+),
+
 covered_months as (
-    select * from {{ ref('int_payouts_covered_months') }}
+    {{ expand_covered_months('paid_payouts_of_deceased') }}
 ),
 
 persons as (

@@ -16,10 +16,6 @@ persons as (
     where nid is not null
 ),
 
-covered_months as (
-    select * from {{ ref('int_payouts_covered_months') }}
-),
-
 as_of as (
     select * from {{ ref('int_as_of') }}
 ),
@@ -36,6 +32,17 @@ terms as (
     from incarcerations
     inner join persons on incarcerations.nid = persons.nid
     cross join as_of
+),
+
+-- the paid payouts of persons with a prison term only, expanded into their covered months
+paid_payouts_of_imprisoned as (
+    select * from {{ ref('int_payouts_screened') }}
+    where is_paid
+      and person_id in (select terms.person_id from terms)
+),
+
+covered_months as (
+    {{ expand_covered_months('paid_payouts_of_imprisoned') }}
 ),
 
 months_in_prison as (
