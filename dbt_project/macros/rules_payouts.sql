@@ -89,33 +89,40 @@
 {%- endmacro %}
 
 {#
-  The covered months of paid payouts: one row per payout (a CTE or relation with the columns of
-  int_payouts_screened) and month from period_from to period_to inclusive, with the per-month
-  amount (amount / number of covered months, unrounded; rules round their sums). The one
-  definition of the expansion: the view int_payouts_covered_months and the rules R01, R10 and R27
-  use it. The rules expand only the payouts they look at (of the deceased, the imprisoned, the ids
-  paid under several benefits): DuckDB does not push a filter on the person through the join that
-  expands a payout, so a rule reading the view expanded all 28 M payouts of 1,000,000 persons
-  into 36.6 M rows before keeping a few thousand.
+  The covered months of the paid payouts (int_payouts_screened, is_paid): one row per payout and
+  month from period_from to period_to inclusive, with the per-month amount (amount / number of
+  covered months, unrounded; rules round their sums). The one definition of the expansion: the
+  view int_payouts_covered_months (every paid payout) and the rules R01, R10 and R27, each for
+  the persons it looks at (of_persons: a query giving person_ids; the deceased, the imprisoned,
+  the ids paid under several benefits). The payouts are narrowed before they are expanded: DuckDB
+  does not push a filter on the person through the join that expands a payout, so a rule reading
+  the view expanded all 28 M payouts of 1,000,000 persons into 36.6 M rows before keeping a few
+  thousand.
 #}
-{% macro expand_covered_months(paid_payouts) -%}
+{% macro paid_covered_months(of_persons=none) -%}
     select
-        {{ paid_payouts }}.payout_id,
-        {{ paid_payouts }}.benefit_id,
-        {{ paid_payouts }}.person_id,
-        {{ paid_payouts }}.account_no,
-        {{ paid_payouts }}.payout_type,
-        {{ paid_payouts }}.pay_month,
-        {{ paid_payouts }}.period_from,
-        {{ paid_payouts }}.period_to,
-        {{ paid_payouts }}.paid_on,
-        {{ paid_payouts }}.amount,
-        {{ paid_payouts }}.covered_month_count,
-        {{ add_months(paid_payouts ~ '.period_from', 'month_offsets.n') }} as covered_month,
-        {{ paid_payouts }}.amount / {{ paid_payouts }}.covered_month_count as per_month_amount
-    from {{ paid_payouts }}
+        paid_payouts.payout_id,
+        paid_payouts.benefit_id,
+        paid_payouts.person_id,
+        paid_payouts.account_no,
+        paid_payouts.payout_type,
+        paid_payouts.pay_month,
+        paid_payouts.period_from,
+        paid_payouts.period_to,
+        paid_payouts.paid_on,
+        paid_payouts.amount,
+        paid_payouts.covered_month_count,
+        {{ add_months('paid_payouts.period_from', 'month_offsets.n') }} as covered_month,
+        paid_payouts.amount / paid_payouts.covered_month_count as per_month_amount
+    from (
+        select * from {{ ref('int_payouts_screened') }}
+        where is_paid
+        {%- if of_persons %}
+          and person_id in ({{ of_persons }})
+        {%- endif %}
+    ) as paid_payouts
     inner join {{ integers_below_power_of_ten(3) }} as month_offsets
-        on month_offsets.n < {{ paid_payouts }}.covered_month_count
+        on month_offsets.n < paid_payouts.covered_month_count
 {%- endmacro %}
 
 {# Yuan amount with 2 decimals (rounding half away from zero on the exact sum). #}

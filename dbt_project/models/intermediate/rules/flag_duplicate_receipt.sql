@@ -44,15 +44,9 @@ candidate_persons as (
     inner join ids_paid_under_several_benefits on persons.nid = ids_paid_under_several_benefits.nid
 ),
 
--- the paid payouts of those ids only, expanded into their covered months
-candidate_payouts as (
-    select * from {{ ref('int_payouts_screened') }}
-    where is_paid
-      and person_id in (select candidate_persons.person_id from candidate_persons)
-),
-
+-- the covered months of the paid payouts of those ids only
 covered_months as (
-    {{ expand_covered_months('candidate_payouts') }}
+    {{ paid_covered_months(of_persons='select candidate_persons.person_id from candidate_persons') }}
 ),
 
 benefits as (

@@ -7,15 +7,9 @@ with deaths as (
     select * from {{ ref('int_persons_deaths_matched') }}
 ),
 
--- the paid payouts of the deceased only, expanded into their covered months
-paid_payouts_of_deceased as (
-    select * from {{ ref('int_payouts_screened') }}
-    where is_paid
-      and person_id in (select deaths.person_id from deaths)
-),
-
+-- the covered months of the paid payouts of the deceased only
 covered_months as (
-    {{ expand_covered_months('paid_payouts_of_deceased') }}
+    {{ paid_covered_months(of_persons='select deaths.person_id from deaths') }}
 ),
 
 persons as (

@@ -34,15 +34,9 @@ terms as (
     cross join as_of
 ),
 
--- the paid payouts of persons with a prison term only, expanded into their covered months
-paid_payouts_of_imprisoned as (
-    select * from {{ ref('int_payouts_screened') }}
-    where is_paid
-      and person_id in (select terms.person_id from terms)
-),
-
+-- the covered months of the paid payouts of persons with a prison term only
 covered_months as (
-    {{ expand_covered_months('paid_payouts_of_imprisoned') }}
+    {{ paid_covered_months(of_persons='select terms.person_id from terms') }}
 ),
 
 months_in_prison as (
