@@ -85,6 +85,9 @@ def keep_partial_parse(invocation) -> None:
 
 #: narrows the current-state models to batches <= this batch id (a history replay)
 THROUGH_BATCH_ENV = "PENSION_RISK_THROUGH_BATCH"
+#: the digest of the dbt project's code (screening_code_digest): a current-state table kept from
+#: the previous build (dbt_project/macros/current_state.sql) is rebuilt when it differs
+CODE_DIGEST_ENV = "PENSION_RISK_CODE_DIGEST"
 
 
 def discard_target(invocation) -> None:
@@ -195,6 +198,17 @@ def staging_code_digest() -> str:
                          root / "dbt_project.yml"], root).hexdigest()
 
 
+def screening_code_digest() -> str:
+    """sha256 of the whole dbt project (models, macros, dbt_project.yml, seeds): what the
+    intermediate tables kept from one build to the next were computed by."""
+    from pension_risk.run_inputs import files_digest
+
+    root = Path(dbt_project.project_dir)
+    files = [*(root / "models").rglob("*"), *(root / "macros").rglob("*"), root / "dbt_project.yml",
+             *(root.parent / "seeds").rglob("*")]
+    return files_digest([f for f in files if f.is_file()], root.parent).hexdigest()
+
+
 def _staging_built_with(building: str) -> str | None:
     """The digest the base tables of this warehouse were built with; None for a warehouse without them."""
     con = duckdb.connect(building, read_only=True)
@@ -222,6 +236,8 @@ def _staging_built_with(building: str) -> str | None:
 )
 def screening_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """dbt build of intermediate and marts (current state -> rules -> rollups), after the quality gate."""
+    # the current-state tables kept from the previous build rebuild when the code changed
+    os.environ[CODE_DIGEST_ENV] = screening_code_digest()
     replays = replay_batches(str(warehouse.building))
     replay_models = replay_model_count() if replays else 0
     for number, batch_id in enumerate(replays, 1):

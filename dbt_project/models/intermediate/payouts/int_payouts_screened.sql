@@ -9,9 +9,24 @@
     - is_unreviewed (R09 待遇发放未经审核或自审自批): reviewed_by is null or equals
       created_by;
     - is_manual_bank_file (R14 社银人工报盘): channel '2' (人工报盘).
+
+  Kept from the previous build (macros/current_state.sql): a nightly build replaces only the
+  payouts the new batch changes instead of rewriting all 28 M rows of 1,000,000 persons.
 #}
+{{ config(
+    materialized=('incremental' if keeps_current_state() else 'table'),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_replaced_rows(screened_payouts_replaced()) }}",
+    post_hook="{{ record_built_from() }}",
+) }}
+-- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
 with payouts as (
+    {%- if current_state_path() %}
+    {{ latest_rows('stg_landing__payouts', 'payout_id', of_keys=changed_payout_ids()) | indent(4) }}
+    {%- else %}
     select * from {{ ref('int_payouts_current') }}
+    {%- endif %}
 ),
 
 persons as (
