@@ -1,7 +1,7 @@
-"""A current-state table kept from the previous build (dbt_project/macros/current_state.sql).
+"""Current-state tables kept from the previous build (dbt_project/macros/current_state.sql).
 
 `intermediate.int_payouts_screened` replaces, in a nightly build, only the payouts the new batch
-changes. These tests run the real pipeline on the contract example, first the older batch alone,
+changes; `intermediate.int_person_month_totals` sums again only the months they touch. These tests run the real pipeline on the contract example, first the older batch alone,
 then a newer batch that corrects payouts and whose snapshot drops one person and adds another,
 and check the kept table against what it must hold and against a rebuild from every staged row.
 """
@@ -26,8 +26,10 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 DBT_DIR = REPO / "dbt_project"
 TABLE = "intermediate.int_payouts_screened"
+TOTALS = "intermediate.int_person_month_totals"
 KEPT = "int_payouts_screened: kept from the previous build"
 REBUILT = "int_payouts_screened: rebuilt from every staged row"
+TOTALS_KEPT = "int_person_month_totals: kept from the previous build"
 
 REMOVED_PERSON = "P0000003"  # has payouts in the older batch; absent from the newer snapshot
 ORPHAN = ("PO202011099999101", "B0999991", "P0999991")  # payout, benefit, person unknown in the older batch
@@ -100,7 +102,7 @@ def _dbt_run(db: Path, target: Path, **env) -> str:
                if k not in ("PENSION_RISK_CODE_DIGEST", "PENSION_RISK_THROUGH_BATCH")}
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "run", "--select", "int_batches_usable", "int_persons_current", "int_benefits_current",
-         "int_payouts_screened",
+         "int_payouts_screened", "int_person_month_totals",
          "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(target)],
         capture_output=True, text=True, cwd=DBT_DIR, env={**environ, "PENSION_RISK_DB": str(db), **env},
     )
@@ -108,13 +110,14 @@ def _dbt_run(db: Path, target: Path, **env) -> str:
     return proc.stdout
 
 
-def _same_rows(a: Path, b: Path) -> tuple[int, int]:
+def _same_rows(a: Path, b: Path) -> tuple[int, ...]:
+    """Rows of either kept table in one file and not in the other, both ways for both tables."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{a}' as a (read_only)")
         con.execute(f"attach '{b}' as b (read_only)")
-        return (con.execute(f"select count(*) from (from a.{TABLE} except all from b.{TABLE})").fetchone()[0],
-                con.execute(f"select count(*) from (from b.{TABLE} except all from a.{TABLE})").fetchone()[0])
+        return tuple(con.execute(f"select count(*) from (from {x}.{t} except all from {y}.{t})").fetchone()[0]
+                     for t in (TABLE, TOTALS) for x, y in (("a", "b"), ("b", "a")))
     finally:
         con.close()
 
@@ -133,7 +136,8 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
 
     _newer_batch(landing)
     assert [b["status"] for b in run_pipeline(landing, warehouse, quiet=True).batches] == ["skipped", "accepted"]
-    assert KEPT in run_log.read_text(encoding="utf-8")
+    log = run_log.read_text(encoding="utf-8")
+    assert KEPT in log and TOTALS_KEPT in log
     now = dict(_q(warehouse, f"select payout_id, amount from {TABLE}"))
     assert _q(warehouse, f"select count(*) from {TABLE} where person_id = '{REMOVED_PERSON}'") == [(0,)]
     assert str(now[ORPHAN[0]]) == "52000.00"  # its person and benefit are known now
@@ -141,13 +145,18 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert str(now[CORRECTED]) == "999.99"
     assert _q(warehouse, f"select count(*) - count(distinct payout_id) from {TABLE}") == [(0,)]
     assert _q(warehouse, f"select batch_id from {TABLE}__built_from order by 1") == [("20210531",), ("20210630",)]
+    # the month the corrected payout left (2019-01) and the one the orphan joined (2020-11) summed again
+    assert _q(warehouse, f"select month_total from {TOTALS} where person_id = '{ORPHAN[2]}'") == [(52000,)]
+    assert _q(warehouse, f"select month_total from {TOTALS} where person_id = 'P0000002' "
+                         "and pay_month = '2019-01-01'") == []
+    assert _q(warehouse, f"select count(*) from {TOTALS} where person_id = '{REMOVED_PERSON}'") == [(0,)]
     digest = _q(warehouse, f"select distinct code_digest from {TABLE}__built_from")[0][0]
 
     # a rebuild from every staged row (dbt by hand, no code digest: the premise cannot hold)
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(warehouse, rebuilt)
     assert REBUILT in _dbt_run(rebuilt, tmp_path / "t1")
-    assert _same_rows(warehouse, rebuilt) == (0, 0)
+    assert _same_rows(warehouse, rebuilt) == (0, 0, 0, 0)
     assert _q(rebuilt, f"select count(*) from {TABLE}")[0][0] == len(now)
 
     # a replay as of the older batch rebuilds (a batch it was built from is no longer usable) ...
@@ -158,7 +167,7 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert dict(_q(replayed, f"select payout_id, amount from {TABLE}")) == older
     # ... and the next build, with the newer batch usable again, builds on it
     assert KEPT in _dbt_run(replayed, tmp_path / "t3", PENSION_RISK_CODE_DIGEST=digest)
-    assert _same_rows(warehouse, replayed) == (0, 0)
+    assert _same_rows(warehouse, replayed) == (0, 0, 0, 0)
     # other code: rebuilt, same rows
     assert REBUILT in _dbt_run(replayed, tmp_path / "t4", PENSION_RISK_CODE_DIGEST="other code")
-    assert _same_rows(warehouse, replayed) == (0, 0)
+    assert _same_rows(warehouse, replayed) == (0, 0, 0, 0)

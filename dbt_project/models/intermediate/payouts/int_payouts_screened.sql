@@ -17,13 +17,19 @@
     materialized=('incremental' if keeps_current_state() else 'table'),
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook="{{ forget_replaced_rows(screened_payouts_replaced()) }}",
+    pre_hook="{{ forget_replaced_rows('payout_id in (' ~ screened_payouts_replaced() ~ ')') }}",
     post_hook="{{ record_built_from() }}",
 ) }}
 -- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
 with payouts as (
     {%- if current_state_path() %}
-    {{ latest_rows('stg_landing__payouts', 'payout_id', of_keys=changed_payout_ids()) | indent(4) }}
+    select * from (
+        {{ latest_rows('stg_landing__payouts', 'payout_id', only_batches=kept_batches().new) | indent(8) }}
+    ) as delivered_anew
+    union all
+    select * from (
+        {{ latest_rows('stg_landing__payouts', 'payout_id', of_keys=newly_known_payout_ids()) | indent(8) }}
+    ) as newly_known
     {%- else %}
     select * from {{ ref('int_payouts_current') }}
     {%- endif %}
