@@ -85,6 +85,20 @@ select * from final
   its rows are deleted (pre-hook) and it is refilled from every staged row, as a first build.
   DuckDB only: on Spark these models are plain tables (docs/SCALE.md).
 #}
+{# The config of a table kept from the previous build, and the current-state models it reads
+   when it builds on it (refs dbt must know before it runs). forgotten: the name of a macro giving
+   the condition on the table's rows that the new batches replace. #}
+{% macro kept_from_previous_build(forgotten) -%}
+    {{ config(
+        materialized=('incremental' if keeps_current_state() else 'table'),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ forget_replaced_rows(" ~ forgotten ~ "()) }}",
+        post_hook="{{ record_built_from() }}",
+    ) }}
+-- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
+{%- endmacro %}
+
 {% macro keeps_current_state() -%}
     {{ return(target.type == 'duckdb') }}
 {%- endmacro %}
@@ -213,6 +227,10 @@ select * from final
 {%- endmacro %}
 
 {# The payout ids the table forgets (a query on its own rows for the no longer known). #}
+{% macro screened_payouts_forgotten() -%}
+    payout_id in ({{ screened_payouts_replaced() }})
+{%- endmacro %}
+
 {% macro screened_payouts_replaced() -%}
     {{ new_batch_payout_ids() }}
     union
@@ -261,6 +279,10 @@ select * from final
         order by 1
     {%- endset -%}
     {{ return(run_query(months).columns[0].values() | map('string') | list) }}
+{%- endmacro %}
+
+{% macro month_totals_forgotten() -%}
+    pay_month in ({{ month_literals(changed_pay_months()) }})
 {%- endmacro %}
 
 {% macro month_literals(months) -%}

@@ -13,14 +13,7 @@
   Kept from the previous build (macros/current_state.sql): a nightly build replaces only the
   payouts the new batch changes instead of rewriting all 28 M rows of 1,000,000 persons.
 #}
-{{ config(
-    materialized=('incremental' if keeps_current_state() else 'table'),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_replaced_rows('payout_id in (' ~ screened_payouts_replaced() ~ ')') }}",
-    post_hook="{{ record_built_from() }}",
-) }}
--- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
+{{ kept_from_previous_build('screened_payouts_forgotten') }}
 with payouts as (
     {%- if current_state_path() %}
     select * from (

@@ -5,19 +5,12 @@
   Kept from the previous build (macros/current_state.sql): a build sums again only the months
   whose payouts changed (a nightly batch: its new month and the few its corrections touch).
 #}
-{{ config(
-    materialized=('incremental' if keeps_current_state() else 'table'),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ forget_replaced_rows('pay_month in (' ~ month_literals(changed_pay_months()) ~ ')') }}",
-    post_hook="{{ record_built_from() }}",
-) }}
--- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
+{{ kept_from_previous_build('month_totals_forgotten') }}
 with paid_payouts as (
     select * from {{ ref('int_payouts_screened') }}
     where is_paid
     {%- if current_state_path() %}
-      and pay_month in ({{ month_literals(changed_pay_months()) }})
+      and {{ month_totals_forgotten() }}
     {%- endif %}
 ),
 
