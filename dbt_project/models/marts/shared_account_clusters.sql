@@ -19,9 +19,30 @@ shared_accounts as (
     select * from {{ ref('int_shared_accounts') }}
 ),
 
-edges as (
+linked as (
     select distinct account_no, person_id
     from links
+),
+
+account_degrees as (
+    select account_no, count(*) as person_count
+    from linked
+    group by account_no
+),
+
+person_degrees as (
+    select person_id, count(*) as account_count
+    from linked
+    group by person_id
+),
+
+-- every link but those forming a component of one account and one person
+edges as (
+    select linked.account_no, linked.person_id
+    from linked
+    inner join account_degrees on linked.account_no = account_degrees.account_no
+    inner join person_degrees on linked.person_id = person_degrees.person_id
+    where account_degrees.person_count > 1 or person_degrees.account_count > 1
 ),
 
 person_label_0 as (
