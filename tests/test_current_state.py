@@ -1,7 +1,9 @@
 """Current-state tables kept from the previous build (dbt_project/macros/current_state.sql).
 
 `intermediate.int_payouts_screened` replaces, in a nightly build, only the payouts the new batch
-changes; `intermediate.int_person_month_totals` sums again only the months they touch. These tests run the real pipeline on the contract example, first the older batch alone,
+changes; `intermediate.int_person_month_totals` sums again only the months they touch;
+`intermediate.int_exceptions_reported` checks only the new batch's rows and forgets the older
+orphans the new batch makes known. These tests run the real pipeline on the contract example, first the older batch alone,
 then a newer batch that corrects payouts and whose snapshot drops one person and adds another,
 and check the kept table against what it must hold and against a rebuild from every staged row.
 """
@@ -27,9 +29,12 @@ REPO = Path(__file__).resolve().parents[1]
 DBT_DIR = REPO / "dbt_project"
 TABLE = "intermediate.int_payouts_screened"
 TOTALS = "intermediate.int_person_month_totals"
+EXCEPTIONS = "intermediate.int_exceptions_reported"
+KEPT_TABLES = (TABLE, TOTALS, EXCEPTIONS)
 KEPT = "int_payouts_screened: kept from the previous build"
 REBUILT = "int_payouts_screened: rebuilt from every staged row"
 TOTALS_KEPT = "int_person_month_totals: kept from the previous build"
+EXCEPTIONS_KEPT = "int_exceptions_reported: kept from the previous build"
 
 REMOVED_PERSON = "P0000003"  # has payouts in the older batch; absent from the newer snapshot
 ORPHAN = ("PO202011099999101", "B0999991", "P0999991")  # payout, benefit, person unknown in the older batch
@@ -102,7 +107,7 @@ def _dbt_run(db: Path, target: Path, **env) -> str:
                if k not in ("PENSION_RISK_CODE_DIGEST", "PENSION_RISK_THROUGH_BATCH")}
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "run", "--select", "int_batches_usable", "int_persons_current", "int_benefits_current",
-         "int_payouts_screened", "int_person_month_totals",
+         "int_payouts_screened", "int_person_month_totals", "int_exceptions_reported",
          "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(target)],
         capture_output=True, text=True, cwd=DBT_DIR, env={**environ, "PENSION_RISK_DB": str(db), **env},
     )
@@ -111,13 +116,13 @@ def _dbt_run(db: Path, target: Path, **env) -> str:
 
 
 def _same_rows(a: Path, b: Path) -> tuple[int, ...]:
-    """Rows of either kept table in one file and not in the other, both ways for both tables."""
+    """Rows of each kept table in one file and not in the other, both ways."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{a}' as a (read_only)")
         con.execute(f"attach '{b}' as b (read_only)")
         return tuple(con.execute(f"select count(*) from (from {x}.{t} except all from {y}.{t})").fetchone()[0]
-                     for t in (TABLE, TOTALS) for x, y in (("a", "b"), ("b", "a")))
+                     for t in KEPT_TABLES for x, y in (("a", "b"), ("b", "a")))
     finally:
         con.close()
 
@@ -133,11 +138,17 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert len(older) == 1071  # the 1,072 delivered payouts but the orphan
     assert _q(warehouse, f"select count(*) from {TABLE} where person_id = '{REMOVED_PERSON}'") == [(29,)]
     assert ORPHAN[0] not in older and MOVED_OUT in older and str(older[CORRECTED]) == "252.66"
+    orphan_reasons = f"select batch_id, reason from {EXCEPTIONS} where key = '{ORPHAN[0]}' order by reason"
+    account_absent = ("20210531", "account_no account absent from bank_accounts: 34046119270000038")
+    assert _q(warehouse, orphan_reasons) == [account_absent,
+                                             ("20210531", f"benefit_id unknown benefit: {ORPHAN[1]}"),
+                                             ("20210531", f"person_id unknown person: {ORPHAN[2]}")]
+    older_exceptions = _q(warehouse, f"select count(*) from {EXCEPTIONS}")[0][0]
 
     _newer_batch(landing)
     assert [b["status"] for b in run_pipeline(landing, warehouse, quiet=True).batches] == ["skipped", "accepted"]
     log = run_log.read_text(encoding="utf-8")
-    assert KEPT in log and TOTALS_KEPT in log
+    assert KEPT in log and TOTALS_KEPT in log and EXCEPTIONS_KEPT in log
     now = dict(_q(warehouse, f"select payout_id, amount from {TABLE}"))
     assert _q(warehouse, f"select count(*) from {TABLE} where person_id = '{REMOVED_PERSON}'") == [(0,)]
     assert str(now[ORPHAN[0]]) == "52000.00"  # its person and benefit are known now
@@ -150,13 +161,18 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert _q(warehouse, f"select month_total from {TOTALS} where person_id = 'P0000002' "
                          "and pay_month = '2019-01-01'") == []
     assert _q(warehouse, f"select count(*) from {TOTALS} where person_id = '{REMOVED_PERSON}'") == [(0,)]
+    # the orphan's person and benefit, delivered by the newer batch, are known: those two rows forgotten,
+    # its account still absent; the older batch's other reported rows kept, the newer batch's own added
+    assert _q(warehouse, orphan_reasons) == [account_absent]
+    assert _q(warehouse, f"select count(*) from {EXCEPTIONS} where batch_id = '20210531'")[0][0] == older_exceptions - 2
+    assert _q(warehouse, f"select count(*) from {EXCEPTIONS} where batch_id = '20210630'")[0][0] > 0
     digest = _q(warehouse, f"select distinct code_digest from {TABLE}__built_from")[0][0]
 
     # a rebuild from every staged row (dbt by hand, no code digest: the premise cannot hold)
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(warehouse, rebuilt)
     assert REBUILT in _dbt_run(rebuilt, tmp_path / "t1")
-    assert _same_rows(warehouse, rebuilt) == (0, 0, 0, 0)
+    assert _same_rows(warehouse, rebuilt) == (0,) * 6
     assert _q(rebuilt, f"select count(*) from {TABLE}")[0][0] == len(now)
 
     # a replay as of the older batch rebuilds (a batch it was built from is no longer usable) ...
@@ -167,7 +183,7 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert dict(_q(replayed, f"select payout_id, amount from {TABLE}")) == older
     # ... and the next build, with the newer batch usable again, builds on it
     assert KEPT in _dbt_run(replayed, tmp_path / "t3", PENSION_RISK_CODE_DIGEST=digest)
-    assert _same_rows(warehouse, replayed) == (0, 0, 0, 0)
+    assert _same_rows(warehouse, replayed) == (0,) * 6
     # other code: rebuilt, same rows
     assert REBUILT in _dbt_run(replayed, tmp_path / "t4", PENSION_RISK_CODE_DIGEST="other code")
-    assert _same_rows(warehouse, replayed) == (0, 0, 0, 0)
+    assert _same_rows(warehouse, replayed) == (0,) * 6

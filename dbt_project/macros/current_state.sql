@@ -99,6 +99,15 @@ select * from final
 -- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
 {%- endmacro %}
 
+{# A history replay (first_seen_batch) narrows the current state to the batches up to
+   env_var('PENSION_RISK_THROUGH_BATCH'), set by the pipeline (orchestration/assets/dbt.py):
+   `and <column> <= '<batch>'` during a replay, nothing otherwise. #}
+{% macro through_batch_condition(column) -%}
+    {%- if env_var('PENSION_RISK_THROUGH_BATCH', '') -%}
+    and {{ column }} <= '{{ env_var("PENSION_RISK_THROUGH_BATCH", "") }}'
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro keeps_current_state() -%}
     {{ return(target.type == 'duckdb') }}
 {%- endmacro %}

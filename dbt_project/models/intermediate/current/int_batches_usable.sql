@@ -12,9 +12,7 @@ final as (
         as_of
     from batches
     where status = 'accepted'
-    {% if env_var('PENSION_RISK_THROUGH_BATCH', '') %}
-      and batch_id <= '{{ env_var("PENSION_RISK_THROUGH_BATCH", "") }}'
-    {% endif %}
+      {{ through_batch_condition('batch_id') }}
 )
 
 select * from final
