@@ -80,8 +80,12 @@ if principal is None:
     # not logged in: every URL resolves (no "page not found"), but no page runs
     resolved = st.navigation(_all_pages(), position="hidden").url_path
     # the address the browser shows first: a run the login widget triggers itself (its cookie
-    # component) may resolve the default page before the URL's page is known
-    st.session_state[REQUESTED_KEY] = _page_of_browser_url() or resolved
+    # component) may resolve the default page before the URL's page is known, and the browser then
+    # shows "/" (the default page) in every later run; so a page once asked for is kept, never
+    # replaced by the default page ("")
+    asked = _page_of_browser_url() or resolved
+    if asked or REQUESTED_KEY not in st.session_state:
+        st.session_state[REQUESTED_KEY] = asked
     st.stop()
 
 allowed = [s for s in PAGES if s in pages_for(principal) and (VIEWS / f"{s}.py").exists()]
