@@ -160,3 +160,48 @@ def test_memory_cap_is_one_figure_for_the_run_and_dbt(tmp_path, monkeypatch):
         assert con.execute("select current_setting('checkpoint_threshold')").fetchone()[0] == "14.9 GiB"
     finally:
         con.close()
+
+
+def _dbt(executable: list[str], args: list[str], db: Path, target: Path) -> str:
+    """One dbt command on the project with the building file at `db`; its debug log."""
+    import os
+    import subprocess
+
+    project = Path(__file__).parents[1] / "dbt_project"
+    env = {**os.environ, "PENSION_RISK_DB": str(db)}
+    env.pop("PENSION_RISK_PARENT_PID", None)
+    env.pop("DBT_SEND_ANONYMOUS_USAGE_STATS", None)
+    proc = subprocess.run([*executable, *args, "--project-dir", str(project), "--profiles-dir", str(project),
+                           "--target-path", str(target), "--log-level", "debug", "--log-format", "text"],
+                          capture_output=True, text=True, env=env, cwd=project, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return proc.stdout + proc.stderr
+
+
+def test_dbt_parses_once_for_any_warehouse_path_and_sends_nothing(tmp_path):
+    """A run into a warehouse in another directory reuses the parse (pension_risk.childproc.
+    parse_once_per_project); plain dbt re-parses the whole project there. No dbt run sends usage
+    events (dbt_project.yml flags)."""
+    import sys
+
+    from pension_risk.childproc import dbt_executable
+
+    child = [dbt_executable()]  # the dbt the runs start (on this interpreter)
+    plain = [str(Path(sys.executable).with_name("dbt"))]
+    ls = ["ls", "--select", "rule_catalogue", "--resource-type", "seed"]
+    first = _dbt(child, ["parse"], tmp_path / "a" / ".warehouse.duckdb.dbt.building", tmp_path / "t")
+    assert "Sending event" not in first
+    # the same database name (`warehouse`) in another directory: no parse
+    other = _dbt(child, ls, tmp_path / "b" / ".warehouse.duckdb.dbt.building", tmp_path / "t")
+    assert "Partial parsing enabled, no changes found, skipping parsing" in other
+    assert "profile has changed" not in other and "Sending event" not in other
+    # plain dbt hashes the path: the same command parses the whole project again
+    assert "profile has changed" in _dbt(plain, ls, tmp_path / "c" / ".warehouse.duckdb.dbt.building",
+                                         tmp_path / "t")
+    # another database name is another parse (the compiled relations name it)
+    renamed = _dbt(child, ls, tmp_path / "b" / ".other.duckdb.dbt.building", tmp_path / "t")
+    assert "profile has changed" in renamed
+    # the parse reads the path only through the database name
+    project = Path(__file__).parents[1] / "dbt_project"
+    assert [p for p in [*project.rglob("*.sql"), *project.rglob("*.yml")]
+            if "target" not in p.relative_to(project).parts[:1] and "target.path" in p.read_text()] == []

@@ -42,6 +42,31 @@ def dbt_executable() -> str:
     return str(DBT_WRAPPER)
 
 
+def parse_once_per_project() -> None:
+    """dbt re-parses the whole project (about 10 s) when the profile's connection details changed,
+    and dbt-duckdb counts the database file's path among them: a run into a warehouse in another
+    directory (a new user's first run, each test, the bench) started with a full parse although
+    nothing of the project changed. The parse depends on the path only through the database name
+    DuckDB derives from the file name (`warehouse` for `.warehouse.duckdb.dbt.building`), which
+    dbt-duckdb hashes as a detail of its own (`database`); no macro or model reads `target.path`
+    (tests/test_pipeline.py checks both). So the path is left out of that hash, in this child
+    only. A dbt-duckdb without `_connection_keys` parses as before (slower, nothing else).
+    """
+    try:
+        from dbt.adapters.duckdb.credentials import DuckDBCredentials
+    except ImportError:  # pragma: no cover - dbt-duckdb is a dependency
+        return
+    keys = getattr(DuckDBCredentials, "_connection_keys", None)
+    if keys is None or getattr(keys, "without_path", False):
+        return
+
+    def _connection_keys(self):
+        return tuple(k for k in keys(self) if k != "path")
+
+    _connection_keys.without_path = True
+    DuckDBCredentials._connection_keys = _connection_keys
+
+
 def main(argv: list[str]) -> int:
     """`python -m pension_risk.childproc dbt ARGS…`: arm the death signal, then run dbt in this process."""
     parent = os.environ.get("PENSION_RISK_PARENT_PID")
@@ -50,6 +75,8 @@ def main(argv: list[str]) -> int:
         print("usage: python -m pension_risk.childproc dbt ARGS…", file=sys.stderr)
         return 2
     from dbt.cli.main import cli
+
+    parse_once_per_project()
 
     sys.argv = ["dbt", *argv[1:]]
     return cli()
