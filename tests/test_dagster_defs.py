@@ -241,3 +241,18 @@ def test_every_reader_finds_the_warehouse_by_one_name(tmp_path, monkeypatch):
     monkeypatch.delenv("PENSION_RISK_LANDING")
     assert queries.warehouse_path() == dashboard_data.warehouse_path() == Path("demo/warehouse.duckdb")
     assert published.default_landing() == Path("demo/landing")
+
+
+def test_dbt_commands_start_without_an_in_process_adapter(tmp_path, monkeypatch):
+    """The run's dbt resource does not load dbt's profile, project and macros in the run's own
+    process before each command (orchestration.resources.ScreeningDbtCliResource); the command runs."""
+    from orchestration.project import dbt_project
+    from orchestration.resources import dbt_resource
+
+    monkeypatch.setenv("PENSION_RISK_DB", str(tmp_path / ".warehouse.duckdb.dbt.building"))
+    invocation = dbt_resource().cli(["ls", "--select", "rule_catalogue", "--resource-type", "seed"],
+                                    manifest=dbt_project.manifest_path, target_path=tmp_path / "target",
+                                    raise_on_error=False)
+    invocation.wait()
+    assert invocation.is_successful()
+    assert invocation.adapter is None

@@ -165,6 +165,9 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     changed since they were built, they are rebuilt from all raw rows (--full-refresh).
     """
     _start_stage(context, "staging (dbt)")
+    from expectations.batch import preload_great_expectations
+
+    preload_great_expectations()  # the quality gate after this step needs it; this process waits for dbt
     code = staging_code_digest()
     args = ["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"]
     built_with = _staging_built_with(str(warehouse.building))
