@@ -168,6 +168,9 @@ def staging_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     from expectations.batch import preload_great_expectations
 
     preload_great_expectations()  # the quality gate after this step needs it; this process waits for dbt
+    # set in every dbt command of a run, not only where it is read: a value that changes between
+    # commands makes dbt re-parse the models reading it at each of them
+    os.environ[CODE_DIGEST_ENV] = screening_code_digest()
     code = staging_code_digest()
     args = ["build", "--exclude", "test_type:unit", "--indirect-selection", "buildable"]
     built_with = _staging_built_with(str(warehouse.building))
