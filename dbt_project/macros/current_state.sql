@@ -213,7 +213,7 @@ select * from final
       their latest row, among all usable batches, may now pass the known-person filter
       (newly_known_payout_ids, few);
     - the payouts of a person or benefit the newest snapshot drops: no longer known.
-  The table forgets all of these (screened_payouts_replaced, a query of payout ids) and appends
+  The table forgets all of these (replaced_payout_ids, a query of payout ids) and appends
   the current rows of the first two that pass its filters: what a rebuild from every staged row gives (proof:
   tests/test_current_state.py).
 #}
@@ -235,21 +235,25 @@ select * from final
     {{ new_batch_payout_ids() }}
 {%- endmacro %}
 
-{# The payout ids the table forgets (a query on its own rows for the no longer known). #}
+{# The payout ids the table forgets: those replaced, the no longer known read from its own rows. #}
 {% macro screened_payouts_forgotten() -%}
-    payout_id in ({{ screened_payouts_replaced() }})
+    payout_id in ({{ replaced_payout_ids(this) }})
 {%- endmacro %}
 
-{% macro screened_payouts_replaced() -%}
+{# The payout ids whose current row may differ from the previous build's (a query): delivered in a
+   new batch, newly known, or of a person or benefit the newest snapshot drops, looked up in
+   `dropped_from` (a relation with payout_id, person_id, benefit_id). The one definition the
+   screened payouts forget and the month totals recompute the months of. #}
+{% macro replaced_payout_ids(dropped_from) -%}
     {{ new_batch_payout_ids() }}
     union
     ({{ newly_known_payout_ids() }})
     union
-    select kept.payout_id from {{ this }} as kept
-    where kept.person_id in ({{ snapshot_keys('stg_landing__persons', 'person_id', 'removed') }})
+    select dropped.payout_id from {{ dropped_from }} as dropped
+    where dropped.person_id in ({{ snapshot_keys('stg_landing__persons', 'person_id', 'removed') }})
     union
-    select kept.payout_id from {{ this }} as kept
-    where kept.benefit_id in ({{ snapshot_keys('stg_landing__benefits', 'benefit_id', 'removed') }})
+    select dropped.payout_id from {{ dropped_from }} as dropped
+    where dropped.benefit_id in ({{ snapshot_keys('stg_landing__benefits', 'benefit_id', 'removed') }})
 {%- endmacro %}
 
 {# One line in dbt's log (the run log) saying how the table is built this time; returns
@@ -268,23 +272,18 @@ select * from final
 
 
 {# int_person_month_totals kept from the previous build: the pay months whose totals may differ
-   from the table's, as literals — every month of a row (in any batch) of a payout new, corrected
-   or newly known, or of a person or benefit no longer known (the payouts int_payouts_screened
-   replaces). The table forgets these months and sums them again from the screened payouts; a
+   from the table's, as literals — every month of a row (in any batch) of a payout
+   int_payouts_screened replaces (replaced_payout_ids; the dropped persons' and benefits' payouts
+   looked up in the staged rows: the screened payouts, built before this table, have forgotten
+   them already). The table forgets these months and sums them again from the screened payouts; a
    nightly batch touches its new month and the few its corrections move. #}
 {% macro changed_pay_months() -%}
     {%- if not builds_on_previous() -%}
         {{ return([]) }}
     {%- endif -%}
     {%- set months -%}
-        select staged.pay_month from {{ ref('stg_landing__payouts') }} as staged
-        where staged.payout_id in ({{ new_batch_payout_ids() }} union ({{ newly_known_payout_ids() }}))
-        union
-        select staged.pay_month from {{ ref('stg_landing__payouts') }} as staged
-        where staged.person_id in ({{ snapshot_keys('stg_landing__persons', 'person_id', 'removed') }})
-        union
-        select staged.pay_month from {{ ref('stg_landing__payouts') }} as staged
-        where staged.benefit_id in ({{ snapshot_keys('stg_landing__benefits', 'benefit_id', 'removed') }})
+        select distinct staged.pay_month from {{ ref('stg_landing__payouts') }} as staged
+        where staged.payout_id in ({{ replaced_payout_ids(ref('stg_landing__payouts')) }})
         order by 1
     {%- endset -%}
     {{ return(run_query(months).columns[0].values() | map('string') | list) }}
