@@ -328,3 +328,32 @@ def test_a_typo_in_the_thresholds_is_an_error_not_a_disabled_gate(tmp_path):
     with pytest.raises(QualityConfigError, match="rejected_share: severity must be block or warn"):
         load_config(config)
     assert load_config()["on_block"] == "reject_batch"
+
+
+def test_the_null_rate_suite_on_a_sample_finds_an_emptied_column(first_published, tmp_path):
+    """A file larger than `sample_rows` is judged on a Bernoulli sample of about that many rows,
+    each value handed to Great Expectations as present (1.0) or empty (null): the sample still
+    finds a column emptied in most rows, and says how many rows it looked at."""
+    from expectations.batch import Batch, check_null_rate, load_config
+
+    warehouse = _copy_warehouse(first_published, tmp_path)
+    config = {**load_config(), "sample_rows": 200}
+    con = duckdb.connect(str(warehouse))
+    try:
+        batch = Batch(*con.execute("select batch_id, batch_version, as_of from raw.batches "
+                                   "where batch_id = ?", [FIRST[1]]).fetchall()[0])
+        delivered = con.execute("select count(*) from raw.persons where _batch_id = ?", [FIRST[1]]).fetchall()[0][0]
+        assert delivered > 600  # larger than the sample: the sampled path
+        clean = {r.file: r for r in check_null_rate(con, config, batch)}["persons.csv"]
+        assert clean.passed, clean.observed
+        sampled = re.search(r"随机抽样 ([\d,]+) / ([\d,]+) 行", clean.observed)
+        assert sampled and int(sampled[2].replace(",", "")) == delivered, clean.observed
+        assert 120 <= int(sampled[1]) <= 280, clean.observed  # about 200 of ~800 (binomial: sd ~12)
+        # empty the phone numbers of nine in ten persons: over the 10 % the thresholds allow
+        con.execute("update raw.persons set phone = ' ' where _batch_id = ? and _row_number % 10 <> 0", [FIRST[1]])
+        emptied = {r.file: r for r in check_null_rate(con, config, batch)}["persons.csv"]
+    finally:
+        con.close()
+    assert not emptied.passed
+    share = re.search(r"phone 空值 ([\d.]+)%", emptied.observed)
+    assert share and 80.0 <= float(share[1]) <= 97.0, emptied.observed
