@@ -8,9 +8,8 @@
   its raw id (trimmed, upper-cased), or by its person_id when it has none.
   Accounts absent from bank_accounts are kept: their links are facts.
 #}
-with paid_payouts as (
-    select * from {{ ref('int_payouts_screened') }}
-    where is_paid
+with paid_accounts as (
+    select * from {{ ref('int_paid_payout_accounts') }}
 ),
 
 benefits as (
@@ -25,9 +24,9 @@ payout_links as (
     select
         account_no,
         person_id,
-        count(*) as paid_payout_count,
-        sum(amount) as paid_amount
-    from paid_payouts
+        sum(paid_payout_count) as paid_payout_count,
+        sum(paid_amount) as paid_amount
+    from paid_accounts
     group by account_no, person_id
 ),
 

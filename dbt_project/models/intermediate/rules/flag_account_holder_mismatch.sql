@@ -6,9 +6,8 @@
   everyone (also from a person whose own id fails it). Accounts absent from
   bank_accounts are not compared (no holder). Amount: those payouts.
 #}
-with paid_payouts as (
-    select * from {{ ref('int_payouts_screened') }}
-    where is_paid
+with paid_accounts as (
+    select * from {{ ref('int_paid_payout_accounts') }}
 ),
 
 bank_accounts as (
@@ -19,13 +18,15 @@ persons as (
     select * from {{ ref('int_persons_current') }}
 ),
 
+-- per person and account paid into, not per payout: whether they mismatch depends on the two alone
 compared as (
     select
-        paid_payouts.payout_id,
-        paid_payouts.person_id,
-        paid_payouts.pay_month,
-        paid_payouts.amount,
-        paid_payouts.account_no,
+        paid_accounts.person_id,
+        paid_accounts.account_no,
+        paid_accounts.paid_payout_count,
+        paid_accounts.paid_amount,
+        paid_accounts.first_pay_month,
+        paid_accounts.last_pay_month,
         bank_accounts.holder_name,
         bank_accounts.holder_id_number,
         bank_accounts.holder_nid,
@@ -40,9 +41,9 @@ compared as (
             when coalesce(trim(bank_accounts.holder_name), '') <> coalesce(trim(persons.name), '')
                 then 'holder name differs (no holder id)'
         end as mismatch
-    from paid_payouts
-    inner join bank_accounts on paid_payouts.account_no = bank_accounts.account_no
-    inner join persons on paid_payouts.person_id = persons.person_id
+    from paid_accounts
+    inner join bank_accounts on paid_accounts.account_no = bank_accounts.account_no
+    inner join persons on paid_accounts.person_id = persons.person_id
 ),
 
 mismatched as (
@@ -56,10 +57,10 @@ per_account as (
         holder_name,
         holder_id_number,
         mismatch,
-        count(*) as payout_count,
-        sum(amount) as account_amount,
-        min(pay_month) as first_pay_month,
-        max(pay_month) as last_pay_month
+        sum(paid_payout_count) as payout_count,
+        sum(paid_amount) as account_amount,
+        min(first_pay_month) as first_pay_month,
+        max(last_pay_month) as last_pay_month
     from mismatched
     group by person_id, account_no, holder_name, holder_id_number, mismatch
 ),

@@ -13,20 +13,15 @@ with persons as (
 ),
 
 -- only an id paid under two or more benefits can have a duplicated month: the covered months
--- of every other id (nearly all) are never expanded
-paid_payouts as (
-    select * from {{ ref('int_payouts_screened') }}
-    where is_paid
-),
-
--- per person first (28 M payouts to 1 M rows), then per id: an id's smallest and largest
--- benefit_id are the smallest and largest of its person records'
+-- of every other id (nearly all) are never expanded. Per person first (from the paid payouts per
+-- benefit and account: about 1 M rows), then per id: an id's smallest and largest benefit_id are
+-- the smallest and largest of its person records'
 person_benefit_range as (
     select
         person_id,
         min(benefit_id) as min_benefit_id,
         max(benefit_id) as max_benefit_id
-    from paid_payouts
+    from {{ ref('int_paid_payout_accounts') }}
     group by person_id
 ),
 
