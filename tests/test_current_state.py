@@ -3,7 +3,8 @@
 `intermediate.int_payouts_screened` replaces, in a nightly build, only the payouts the new batch
 changes; `intermediate.int_person_month_totals` sums again only the months they touch;
 `intermediate.int_exceptions_reported` checks only the new batch's rows and forgets the older
-orphans the new batch makes known. These tests run the real pipeline on the contract example, first the older batch alone,
+orphans the new batch makes known; `intermediate.int_operations_current` and
+`intermediate.int_certifications_current` write only the new batch's rows, replacing the ones it corrects. These tests run the real pipeline on the contract example, first the older batch alone,
 then a newer batch that corrects payouts and whose snapshot drops one person and adds another,
 and check the kept table against what it must hold and against a rebuild from every staged row.
 """
@@ -30,16 +31,22 @@ DBT_DIR = REPO / "dbt_project"
 TABLE = "intermediate.int_payouts_screened"
 TOTALS = "intermediate.int_person_month_totals"
 EXCEPTIONS = "intermediate.int_exceptions_reported"
-KEPT_TABLES = (TABLE, TOTALS, EXCEPTIONS)
+OPERATIONS = "intermediate.int_operations_current"
+CERTIFICATIONS = "intermediate.int_certifications_current"
+KEPT_TABLES = (TABLE, TOTALS, EXCEPTIONS, OPERATIONS, CERTIFICATIONS)
 KEPT = "int_payouts_screened: kept from the previous build"
 REBUILT = "int_payouts_screened: rebuilt from every staged row"
 TOTALS_KEPT = "int_person_month_totals: kept from the previous build"
 EXCEPTIONS_KEPT = "int_exceptions_reported: kept from the previous build"
+LATEST_KEPT = ("int_operations_current: kept from the previous build",
+               "int_certifications_current: kept from the previous build")
 
 REMOVED_PERSON = "P0000003"  # has payouts in the older batch; absent from the newer snapshot
 ORPHAN = ("PO202011099999101", "B0999991", "P0999991")  # payout, benefit, person unknown in the older batch
 MOVED_OUT = "PO201901000000200"  # corrected to a month before screen_from
 CORRECTED = "PO201901000000500"  # corrected amount
+CORRECTED_OPERATION = ("L0000000002", "10.99.9.99")  # an older login re-delivered with another client_ip
+CORRECTED_CERTIFICATION = ("RZ000000002", "2019-01-20")  # an older certification with another date
 
 
 def _read_csv(path: Path) -> tuple[list[list[str]], str]:
@@ -89,7 +96,18 @@ def _newer_batch(landing: Path) -> None:
 
     _edit_csv(folder / "persons.csv", persons)
     _edit_csv(folder / "benefits.csv", benefits)
+    def corrected(key, column, value, older_file):
+        def edit(header, rows):
+            row = list(next(r for r in _read_csv(older / older_file)[0] if r[0] == key))
+            row[header.index(column)] = value
+            return [header, *rows, row]
+        return edit
+
     _edit_csv(folder / "payouts.csv", payouts)
+    _edit_csv(folder / "operations.csv", corrected(CORRECTED_OPERATION[0], "client_ip", CORRECTED_OPERATION[1],
+                                                   "operations.csv"))
+    _edit_csv(folder / "certifications.csv", corrected(CORRECTED_CERTIFICATION[0], "certified_on",
+                                                       CORRECTED_CERTIFICATION[1], "certifications.csv"))
     write_manifest(folder, as_of="2021-06-30")
 
 
@@ -108,6 +126,7 @@ def _dbt_run(db: Path, target: Path, **env) -> str:
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "run", "--select", "int_batches_usable", "int_persons_current", "int_benefits_current",
          "int_payouts_screened", "int_person_month_totals", "int_exceptions_reported",
+         "int_operations_current", "int_certifications_current",
          "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(target)],
         capture_output=True, text=True, cwd=DBT_DIR, env={**environ, "PENSION_RISK_DB": str(db), **env},
     )
@@ -149,6 +168,14 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert [b["status"] for b in run_pipeline(landing, warehouse, quiet=True).batches] == ["skipped", "accepted"]
     log = run_log.read_text(encoding="utf-8")
     assert KEPT in log and TOTALS_KEPT in log and EXCEPTIONS_KEPT in log
+    assert all(line in log for line in LATEST_KEPT)
+    # the corrected older rows replaced by the newer batch's, each key once
+    assert _q(warehouse, f"select client_ip, _batch_id from {OPERATIONS} where log_id = '{CORRECTED_OPERATION[0]}'") \
+        == [(CORRECTED_OPERATION[1], "20210630")]
+    assert _q(warehouse, f"select cast(certified_on as varchar) from {CERTIFICATIONS} "
+                         f"where cert_id = '{CORRECTED_CERTIFICATION[0]}'") == [(CORRECTED_CERTIFICATION[1],)]
+    assert _q(warehouse, f"select count(*) - count(distinct log_id) from {OPERATIONS}") == [(0,)]
+    assert _q(warehouse, f"select count(*) - count(distinct cert_id) from {CERTIFICATIONS}") == [(0,)]
     now = dict(_q(warehouse, f"select payout_id, amount from {TABLE}"))
     assert _q(warehouse, f"select count(*) from {TABLE} where person_id = '{REMOVED_PERSON}'") == [(0,)]
     assert str(now[ORPHAN[0]]) == "52000.00"  # its person and benefit are known now
@@ -172,7 +199,7 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(warehouse, rebuilt)
     assert REBUILT in _dbt_run(rebuilt, tmp_path / "t1")
-    assert _same_rows(warehouse, rebuilt) == (0,) * 6
+    assert _same_rows(warehouse, rebuilt) == (0,) * 10
     assert _q(rebuilt, f"select count(*) from {TABLE}")[0][0] == len(now)
 
     # a replay as of the older batch rebuilds (a batch it was built from is no longer usable) ...
@@ -183,7 +210,7 @@ def test_nightly_build_replaces_only_what_the_new_batch_changes_and_equals_a_reb
     assert dict(_q(replayed, f"select payout_id, amount from {TABLE}")) == older
     # ... and the next build, with the newer batch usable again, builds on it
     assert KEPT in _dbt_run(replayed, tmp_path / "t3", PENSION_RISK_CODE_DIGEST=digest)
-    assert _same_rows(warehouse, replayed) == (0,) * 6
+    assert _same_rows(warehouse, replayed) == (0,) * 10
     # other code: rebuilt, same rows
     assert REBUILT in _dbt_run(replayed, tmp_path / "t4", PENSION_RISK_CODE_DIGEST="other code")
-    assert _same_rows(warehouse, replayed) == (0,) * 6
+    assert _same_rows(warehouse, replayed) == (0,) * 10

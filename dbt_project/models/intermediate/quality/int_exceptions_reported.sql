@@ -9,7 +9,7 @@
    checks only the new batches' rows and forgets the older orphans a new batch makes known.
    A history replay (the pipeline's never builds this model; dbt by hand may) checks the batches
    up to its batch, like the current-state models. #}
-{{ kept_from_previous_build('exceptions_reported_forgotten') }}
+{{ kept_from_previous_build('exceptions_reported_forgotten()') }}
 {%- set id_checks = reported_id_checks() %}
 {%- set ref_checks = reported_reference_checks() %}
 {#- a build on the previous one checks only the new batches' rows (macros/exceptions_reported.sql) #}
