@@ -2,6 +2,9 @@
 -- (RULES.md): an official working day of the work_calendar seed (调休 working days
 -- count, statutory holidays are off) and local time in [08:00, 18:00).
 -- A day outside the seed falls back to Monday–Friday.
+-- A view: no model reads it (int_operation_batches computes the working time of the batches'
+-- first operations itself); writing all 2.6 M operations of 1,000,000 persons took 2.9 s a build.
+{{ config(materialized='view') }}
 with
 
 operations as (
