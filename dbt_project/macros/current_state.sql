@@ -169,7 +169,8 @@ select * from final
     {{ return(row[0] > 0 and row[1] == 0 and row[2] == 0 and row[3] == 0) }}
 {%- endmacro %}
 
-{# The batches of a build that builds on the previous one, read from the warehouse at each call (four small queries; a kept model calls it a few times per build):
+{# The batches of a build that builds on the previous one, read from the warehouse at each call
+   (four small queries; a kept model calls it a few times per build):
    new (the usable batch ids the table was not built from), then (the newest batch it was built
    from) and now (the newest usable batch). As literals in the SQL, so that DuckDB skips the row
    groups of other batches (zone maps) instead of joining every staged row. #}
