@@ -10,7 +10,10 @@ with paid_payouts as (
     select * from {{ ref('int_payouts_screened') }}
     where is_paid
     {%- if current_state_path() %}
-      and {{ month_totals_forgotten() }}
+      -- every month the table does not hold after its pre-hook forgot the changed ones
+      -- (month_totals_forgotten): those, and the new batches' new months. Not the list of changed
+      -- months again: finding it reads every staged payout (4 s at 1,000,000 persons)
+      and pay_month not in (select distinct kept.pay_month from {{ this }} as kept)
     {%- endif %}
 ),
 
