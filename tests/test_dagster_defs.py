@@ -56,6 +56,28 @@ def test_assets_are_grouped_by_layer(repo):
             assert group == schema, key
 
 
+def test_kept_tables_depend_on_what_they_read_only(repo):
+    """A table kept from the previous build (macros/current_state.sql) names, beyond its SQL's
+    own refs, only the models it reads when it builds on the previous build: the kept operations
+    and certifications read no payouts, persons or benefits; the screened payouts and the month
+    totals look the replaced payouts up in the three staged files."""
+    graph = repo.asset_graph
+
+    def upstream(model):
+        key = next(k for k in graph.get_all_asset_keys() if k.to_user_string() == f"intermediate/{model}")
+        parents = (parent.to_user_string() for parent in graph.get(key).parent_keys)
+        return sorted(p for p in parents if p != "quality/batch_gate")  # every screening model waits for the gate
+
+    assert upstream("int_operations_current") == ["intermediate/int_batches_usable",
+                                                  "staging/stg_landing__operations"]
+    assert upstream("int_certifications_current") == ["intermediate/int_batches_usable",
+                                                      "staging/stg_landing__certifications"]
+    month_totals = upstream("int_person_month_totals")
+    assert month_totals == ["intermediate/int_batches_usable", "intermediate/int_payouts_screened",
+                            "staging/stg_landing__benefits", "staging/stg_landing__payouts",
+                            "staging/stg_landing__persons"]
+
+
 def test_dbt_test_checks_have_readable_names(repo):
     specs = _check_specs(repo)
     names = {(key.asset_key.to_user_string(), key.name) for key in specs}

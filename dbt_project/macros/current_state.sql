@@ -85,10 +85,12 @@ select * from final
   its rows are deleted (pre-hook) and it is refilled from every staged row, as a first build.
   DuckDB only: on Spark these models are plain tables (docs/SCALE.md).
 #}
-{# The config of a table kept from the previous build, and the current-state models it reads
-   when it builds on it (refs dbt must know before it runs). forgotten: a call of a macro giving
-   the condition on the table's rows that the new batches replace, e.g. 'month_totals_forgotten()'. #}
-{% macro kept_from_previous_build(forgotten) -%}
+{# The config of a table kept from the previous build. forgotten: a call of a macro giving the
+   condition on the table's rows that the new batches replace, e.g. 'month_totals_forgotten()'.
+   reads: the models its SQL reads only when it builds on the previous build (in a pre-hook or a
+   branch dbt does not render while parsing), which dbt must know before it runs; a table reading
+   no other is not made to depend on it (its lineage, and Dagster's asset graph, stay true). #}
+{% macro kept_from_previous_build(forgotten, reads=[]) -%}
     {{ config(
         materialized=('incremental' if keeps_current_state() else 'table'),
         incremental_strategy='append',
@@ -96,7 +98,7 @@ select * from final
         pre_hook="{{ forget_replaced_rows(" ~ forgotten ~ ") }}",
         post_hook="{{ record_built_from() }}",
     ) }}
--- depends_on: {{ ref('stg_landing__payouts') }} {{ ref('stg_landing__persons') }} {{ ref('stg_landing__benefits') }} {{ ref('int_batches_usable') }}
+-- depends_on: {{ ref('int_batches_usable') }}{% for model in reads %} {{ ref(model) }}{% endfor %}
 {%- endmacro %}
 
 {# The current state of an increment file (latest_rows) kept from the previous build: a key
@@ -258,6 +260,11 @@ select * from final
 {# The payout ids the table forgets: those replaced, the no longer known read from its own rows. #}
 {% macro screened_payouts_forgotten() -%}
     payout_id in ({{ replaced_payout_ids(this) }})
+{%- endmacro %}
+
+{# The models replaced_payout_ids reads: the kept models that call it name them (reads=). #}
+{% macro replaced_payout_ids_reads() -%}
+    {{ return(['stg_landing__payouts', 'stg_landing__persons', 'stg_landing__benefits']) }}
 {%- endmacro %}
 
 {# The payout ids whose current row may differ from the previous build's (a query): delivered in a

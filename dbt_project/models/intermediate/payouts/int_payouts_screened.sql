@@ -13,7 +13,7 @@
   Kept from the previous build (macros/current_state.sql): a nightly build replaces only the
   payouts the new batch changes instead of rewriting all 28 M rows of 1,000,000 persons.
 #}
-{{ kept_from_previous_build('screened_payouts_forgotten()') }}
+{{ kept_from_previous_build('screened_payouts_forgotten()', reads=replaced_payout_ids_reads()) }}
 with payouts as (
     {%- if current_state_path() %}
     select * from (

@@ -5,7 +5,7 @@
   Kept from the previous build (macros/current_state.sql): a build sums again only the months
   whose payouts changed (a nightly batch: its new month and the few its corrections touch).
 #}
-{{ kept_from_previous_build('month_totals_forgotten()') }}
+{{ kept_from_previous_build('month_totals_forgotten()', reads=replaced_payout_ids_reads()) }}
 with paid_payouts as (
     select * from {{ ref('int_payouts_screened') }}
     where is_paid
