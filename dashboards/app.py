@@ -61,6 +61,9 @@ except data.WarehouseUnavailable as exc:  # pragma: no cover - the store sits be
 
 #: the page a URL asked for before the login (opened after it, when the role may see it)
 REQUESTED_KEY = "pension_risk_requested_page"
+#: switch_page attempts made for it after the login; a few at most, so a person is never held on it
+LANDING_KEY = "pension_risk_requested_page_tries"
+LANDING_TRIES = 3
 
 
 def _page_of_browser_url() -> str | None:
@@ -93,13 +96,22 @@ sections: dict[str, list[st.Page]] = {}
 for i, stem in enumerate(allowed):
     sections.setdefault(PAGES[stem][0], []).append(_page(stem, default=(i == 0)))
 navigation = st.navigation(sections)
-requested = st.session_state.pop(REQUESTED_KEY, None)
-if requested is not None:  # the first run after the login: the URL still shows the page asked for
-    requested = _page_of_browser_url() or requested
-if requested and requested != navigation.url_path:
-    target = next((p for pages in sections.values() for p in pages if p.url_path == requested), None)
-    if target is not None:
-        st.switch_page(target)
+requested = st.session_state.get(REQUESTED_KEY)
+if requested is not None and LANDING_KEY not in st.session_state:
+    # the first run after the login: the URL may still show the page asked for
+    requested = st.session_state[REQUESTED_KEY] = _page_of_browser_url() or requested
+target = next((p for pages in sections.values() for p in pages if p.url_path == requested), None) if requested else None
+tries = st.session_state.get(LANDING_KEY, 0)
+if target is None or navigation.url_path not in ("", requested) or tries >= LANDING_TRIES:
+    # landed on the page asked for (or on another the person chose: the first page is ""), or the role
+    # may not see it: the request is done
+    st.session_state.pop(REQUESTED_KEY, None)
+    st.session_state.pop(LANDING_KEY, None)
+else:
+    # kept until a run lands on it: a rerun the browser sends meanwhile (the login cookie's component)
+    # replaces a pending switch_page and would open the first page instead
+    st.session_state[LANDING_KEY] = tries + 1
+    st.switch_page(target)
 
 with st.sidebar:
     st.markdown("**淮南市社保基金管理风险排查**")
