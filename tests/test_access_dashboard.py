@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from tests.access_helpers import logged_in, open_page
+from tests.access_helpers import APP, logged_in, open_page, password
 from tests.fixtures_reports import reports_warehouse  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -166,3 +168,35 @@ def test_auditor_reads_the_log_and_nothing_else(env):
     assert {"登录"} <= set(log["操作"])
     try_page(at, "cases_worklist")
     assert leaked(sent(at), personal_values(env.warehouse)) == []
+
+
+def test_page_asked_before_the_login_opens_after_a_lost_switch(env, monkeypatch):
+    """The page a URL asked for before the login opens after it, even when the first switch to it is
+    lost: a rerun the browser sends right after the login (the login cookie's component) replaces a
+    pending st.switch_page in Streamlit's rerun queue, and the first page opened instead (CI of stop 21).
+    The lost switch is made certain here by dropping the first call; the next run must switch again."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/cases_checklist.py")  # the URL asked for, before the login
+    at.run()
+    at.switch_page("views/overview.py")  # the browser then shows "/" (the first page) ...
+    at.run()
+    switch, lost = st.switch_page, []
+
+    def first_switch_lost(page):
+        if not lost:
+            lost.append(page)  # ... and the first switch after the login is replaced by its rerun
+            return
+        switch(page)
+
+    monkeypatch.setattr(st, "switch_page", first_switch_lost)
+    fields = {t.label: t for t in at.text_input}
+    fields["账号"].input("verifier_340403")
+    fields["密码"].input(password("verifier_340403"))
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(lost) == 1 and [t.value for t in at.title] != ["自查清单"]
+    at.run()  # the browser's own rerun, on the first page
+    assert not at.exception
+    assert [t.value for t in at.title] == ["自查清单"]
+    assert "pension_risk_requested_page" not in at.session_state  # landed: the request is done
