@@ -200,3 +200,6 @@ def test_page_asked_before_the_login_opens_after_a_lost_switch(env, monkeypatch)
     assert not at.exception
     assert [t.value for t in at.title] == ["自查清单"]
     assert "pension_risk_requested_page" not in at.session_state  # landed: the request is done
+    at.switch_page("views/cases_worklist.py")  # the person then opens the first page: not pulled back
+    at.run()
+    assert [t.value for t in at.title] == ["风险台账"]
